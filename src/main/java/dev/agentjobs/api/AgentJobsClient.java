@@ -1,0 +1,335 @@
+package dev.agentjobs.api;
+
+import dev.agentjobs.http.JobsTransport;
+import dev.agentjobs.http.TransportSettings;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Client for the agent-jobs API: create a job, get it, send it a follow-up message. Each call is a lazy
+ * {@code Mono<Job>}: nothing is sent until it is subscribed, and cancelling it cancels the request.
+ *
+ * <p>The client owns its event loop (one thread by default) and its connection pool; {@link #close()}
+ * frees them. One client serves any number of concurrent calls and watches: share it.
+ *
+ * <pre>{@code
+ * try (AgentJobsClient client = AgentJobsClient.builder()
+ *         .projectId("my-project")
+ *         .apiKey(ApiKey.fromEnvironment("MINTLIFY_API_KEY"))
+ *         .build()) {
+ *     Job job = client.create("Document the new /health endpoint").block();
+ *     Job now = client.get(job.id()).block();
+ * }
+ * }</pre>
+ *
+ * <p>Errors are {@link AgentJobsException} subclasses. A GET is retried on transient failures; a create
+ * or a message only where the server provably did not act on it (see {@link CallRetryPolicy}); after an
+ * ambiguous failure they end with {@link OutcomeUnknownException}.
+ */
+public final class AgentJobsClient implements Disposable, AutoCloseable {
+
+    /** The public API's base URL. */
+    public static final URI DEFAULT_BASE_URL = URI.create("https://api.mintlify.com");
+
+    private final Builder settings;
+    private final JobsTransport transport;
+
+    private AgentJobsClient(Builder b) {
+        this.settings = b.copy();
+        this.transport = new JobsTransport(new TransportSettings(b.baseUrl, b.projectId, b.apiKey,
+                b.connectTimeout, b.responseTimeout, b.maxConnections, b.maxIdleTime, b.eventLoopThreads,
+                b.maxResponseBytes, b.listener, b.clock, b.scheduler, b.userAgent));
+    }
+
+    /** A builder with the defaults; {@link Builder#projectId} and {@link Builder#apiKey} must be set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this client's settings, to build a sibling with a few changed. */
+    public Builder toBuilder() {
+        return settings.copy();
+    }
+
+    /**
+     * Creates a job that runs {@code prompt} (the API answers 201 with the new job).
+     *
+     * @throws IllegalArgumentException at once, before anything is sent, when the prompt is null or empty
+     */
+    public Mono<Job> create(String prompt) {
+        Validation.requirePrompt(prompt);
+        return transport.create(prompt, settings.retryPolicy);
+    }
+
+    /** Gets the current state of a job, retrying transient failures per this client's retry policy. */
+    public Mono<Job> get(String jobId) {
+        return get(jobId, settings.retryPolicy);
+    }
+
+    /** Gets a job with a retry policy of its own for this call ({@link CallRetryPolicy#none()}: one try). */
+    public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
+        Validation.requireId("jobId", jobId);
+        Objects.requireNonNull(retryPolicy, "retryPolicy");
+        return transport.get(jobId, retryPolicy);
+    }
+
+    /**
+     * Sends a follow-up message to a job. The server processes it asynchronously: poll (or watch) the job
+     * afterwards; it may show {@code active} again until the follow-up is done.
+     */
+    public Mono<Job> sendMessage(String jobId, String prompt) {
+        Validation.requireId("jobId", jobId);
+        Validation.requirePrompt(prompt);
+        return transport.sendMessage(jobId, prompt, settings.retryPolicy);
+    }
+
+    /** The base URL calls go to. */
+    public URI baseUrl() {
+        return settings.baseUrl;
+    }
+
+    /** The project the calls act on. */
+    public String projectId() {
+        return settings.projectId;
+    }
+
+    /** The clock that stamps events and reads HTTP-date {@code Retry-After} values. */
+    public Clock clock() {
+        return settings.clock;
+    }
+
+    /** The listener this client reports to. */
+    public AgentJobsListener listener() {
+        return settings.listener;
+    }
+
+    /**
+     * The scheduler that runs this client's timers: by default its own event loop, so a timer firing and
+     * the request it starts need no thread hop; or the one given to {@link Builder#scheduler}.
+     */
+    public Scheduler scheduler() {
+        return transport.scheduler();
+    }
+
+    /** Frees the event loop and connection pool; calls in flight fail. Idempotent. */
+    @Override
+    public void dispose() {
+        transport.closeLater().block(Duration.ofSeconds(10));
+    }
+
+    /** Frees the event loop and the connection pool without blocking. */
+    public Mono<Void> disposeLater() {
+        return transport.closeLater();
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return transport.isClosed();
+    }
+
+    /** Same as {@link #dispose()}. */
+    @Override
+    public void close() {
+        dispose();
+    }
+
+    @Override
+    public String toString() {
+        return "AgentJobsClient{" + settings + '}';
+    }
+
+    /**
+     * Settings of an {@link AgentJobsClient}. Each setter checks its value at once and names it when it is
+     * wrong. A builder can be reused; {@link #build()} copies it.
+     */
+    public static final class Builder {
+        private URI baseUrl = DEFAULT_BASE_URL;
+        private String projectId;
+        private ApiKey apiKey;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration responseTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 256;
+        private Duration maxIdleTime = Duration.ofSeconds(20);
+        private int eventLoopThreads = 1;
+        private int maxResponseBytes = 1 << 20;
+        private CallRetryPolicy retryPolicy = CallRetryPolicy.defaults();
+        private AgentJobsListener listener = AgentJobsListener.NONE;
+        private Clock clock = Clock.systemUTC();
+        private Scheduler scheduler;
+        private String userAgent = "agentjobs/0.1";
+
+        private Builder() {
+        }
+
+        /** Base URL of the API, {@code https://api.mintlify.com} by default; http is allowed (simulator). */
+        public Builder baseUrl(String value) {
+            Objects.requireNonNull(value, "baseUrl");
+            URI uri;
+            try {
+                uri = URI.create(value.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("baseUrl is not a URL: " + value, e);
+            }
+            return baseUrl(uri);
+        }
+
+        /** Base URL of the API. */
+        public Builder baseUrl(URI value) {
+            Objects.requireNonNull(value, "baseUrl");
+            String scheme = value.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || value.getHost() == null) {
+                throw new IllegalArgumentException("baseUrl must be an http or https URL with a host, was "
+                        + value);
+            }
+            if (value.getRawQuery() != null || value.getRawFragment() != null || value.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("baseUrl must not hold a query, fragment or user info, was "
+                        + value.getScheme() + "://" + value.getHost() + (value.getPort() < 0 ? "" : ":" + value.getPort()));
+            }
+            this.baseUrl = value;
+            return this;
+        }
+
+        /** The project id (required). */
+        public Builder projectId(String value) {
+            Validation.requireId("projectId", value);
+            this.projectId = value;
+            return this;
+        }
+
+        /** The admin API key (required). */
+        public Builder apiKey(ApiKey value) {
+            this.apiKey = Objects.requireNonNull(value, "apiKey");
+            return this;
+        }
+
+        /** How long establishing a connection may take; 10 s by default. */
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = Validation.requirePositive("connectTimeout", value);
+            return this;
+        }
+
+        /** How long a response may take once the request is sent; 30 s by default. */
+        public Builder responseTimeout(Duration value) {
+            this.responseTimeout = Validation.requirePositive("responseTimeout", value);
+            return this;
+        }
+
+        /**
+         * The most requests in flight at once, which is also the connection pool size; 256 by default.
+         * Requests beyond it wait in this client's own queue, never in the pool's.
+         */
+        public Builder maxConnections(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, was " + value);
+            }
+            this.maxConnections = value;
+            return this;
+        }
+
+        /** How long an idle pooled connection is kept; keep it below the server's keep-alive. 20 s by default. */
+        public Builder maxIdleTime(Duration value) {
+            this.maxIdleTime = Validation.requirePositive("maxIdleTime", value);
+            return this;
+        }
+
+        /** Threads of the client's own event loop; 1 by default, which carries 10k+ requests per second. */
+        public Builder eventLoopThreads(int value) {
+            if (value < 1 || value > 64) {
+                throw new IllegalArgumentException("eventLoopThreads must be within [1, 64], was " + value);
+            }
+            this.eventLoopThreads = value;
+            return this;
+        }
+
+        /** The largest response body accepted; 1 MiB by default. A larger one is a malformed response. */
+        public Builder maxResponseBytes(int value) {
+            if (value < 1024) {
+                throw new IllegalArgumentException("maxResponseBytes must be at least 1024, was " + value);
+            }
+            this.maxResponseBytes = value;
+            return this;
+        }
+
+        /** How single calls are retried; {@link CallRetryPolicy#defaults()} by default. */
+        public Builder retryPolicy(CallRetryPolicy value) {
+            this.retryPolicy = Objects.requireNonNull(value, "retryPolicy");
+            return this;
+        }
+
+        /** Receives request, retry and poll callbacks; {@link AgentJobsListener#NONE} by default. */
+        public Builder listener(AgentJobsListener value) {
+            this.listener = Objects.requireNonNull(value, "listener");
+            return this;
+        }
+
+        /** The clock for event timestamps and HTTP-date {@code Retry-After}; the UTC system clock by default. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * The scheduler for every delay (retry backoff, polls); by default the client's own event loop.
+         * Tests pass a virtual-time scheduler here.
+         */
+        public Builder scheduler(Scheduler value) {
+            this.scheduler = Objects.requireNonNull(value, "scheduler");
+            return this;
+        }
+
+        /** The {@code User-Agent} header. */
+        public Builder userAgent(String value) {
+            Objects.requireNonNull(value, "userAgent");
+            if (value.isBlank() || value.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+                throw new IllegalArgumentException("userAgent must be printable ASCII, was " + value);
+            }
+            this.userAgent = value;
+            return this;
+        }
+
+        /** Builds the client; it starts its event loop lazily, on the first request. */
+        public AgentJobsClient build() {
+            if (projectId == null) {
+                throw new IllegalStateException("projectId is not set");
+            }
+            if (apiKey == null) {
+                throw new IllegalStateException("apiKey is not set");
+            }
+            return new AgentJobsClient(this);
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.baseUrl = baseUrl;
+            b.projectId = projectId;
+            b.apiKey = apiKey;
+            b.connectTimeout = connectTimeout;
+            b.responseTimeout = responseTimeout;
+            b.maxConnections = maxConnections;
+            b.maxIdleTime = maxIdleTime;
+            b.eventLoopThreads = eventLoopThreads;
+            b.maxResponseBytes = maxResponseBytes;
+            b.retryPolicy = retryPolicy;
+            b.listener = listener;
+            b.clock = clock;
+            b.scheduler = scheduler;
+            b.userAgent = userAgent;
+            return b;
+        }
+
+        @Override
+        public String toString() {
+            return "baseUrl=" + baseUrl + ", projectId=" + projectId + ", apiKey=" + apiKey
+                    + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout
+                    + ", maxConnections=" + maxConnections + ", maxIdleTime=" + maxIdleTime
+                    + ", eventLoopThreads=" + eventLoopThreads + ", maxResponseBytes=" + maxResponseBytes
+                    + ", retryPolicy=" + retryPolicy;
+        }
+    }
+}

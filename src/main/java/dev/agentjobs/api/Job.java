@@ -1,0 +1,44 @@
+package dev.agentjobs.api;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A snapshot of an agent job as returned by the API.
+ *
+ * <p>The API marks no property as required, so every component but {@code status} may be {@code null};
+ * {@code status} is {@link JobStatus#UNKNOWN} when the server sent none or a value this client does not
+ * know. Unknown extra properties are ignored.
+ *
+ * <pre>{@code
+ * Job job = client.get("job_123").block();
+ * if (job.status() == JobStatus.COMPLETED && job.prLink() != null) {
+ *     System.out.println("PR: " + job.prLink());
+ * }
+ * }</pre>
+ *
+ * @param id         the job id (opaque)
+ * @param status     the status, never {@code null}
+ * @param source     repository and branch, or {@code null}
+ * @param model      the model used, or {@code null}
+ * @param prLink     the pull-request URL once the agent opened one, else {@code null}
+ * @param createdAt  creation time, or {@code null}
+ * @param archivedAt archive time, or {@code null}
+ */
+public record Job(String id, JobStatus status, JobSource source, String model, String prLink,
+                  Instant createdAt, Instant archivedAt) {
+
+    public Job {
+        status = Objects.requireNonNullElse(status, JobStatus.UNKNOWN);
+    }
+
+    /** Whether the job reached a status that ends polling. */
+    public boolean isTerminal() {
+        return status.isTerminal();
+    }
+
+    /** A copy of this snapshot with another status. */
+    public Job withStatus(JobStatus newStatus) {
+        return new Job(id, newStatus, source, model, prLink, createdAt, archivedAt);
+    }
+}
