@@ -199,6 +199,15 @@ class AgentJobsClientLoopbackTest {
     }
 
     @Test
+    void create_closedWithoutResponseAfterTheWrite_isAmbiguousEvenIfTheServerDidNotAct() {
+        // The client cannot tell this from commitThenClose, so it must treat both the same way.
+        sim.enqueue(CallKind.CREATE, SimulatedResponse.closeConnection());
+        assertThat(failure(client().create("maybe"))).isExactlyInstanceOf(OutcomeUnknownException.class);
+        assertThat(sim.requests()).hasSize(1);
+        assertThat(sim.stats().creates()).isZero();
+    }
+
+    @Test
     void create_isNeverResentAfterA5xxOrAMalformedBody() {
         AgentJobsClient client = client();
         sim.enqueue(CallKind.CREATE, SimulatedResponse.commitThenRespond(500, "{\"error\":\"oops\"}"));
