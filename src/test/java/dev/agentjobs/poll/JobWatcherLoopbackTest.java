@@ -1,0 +1,130 @@
+package dev.agentjobs.poll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentjobs.api.AgentJobsClient;
+import dev.agentjobs.api.AgentJobsListener;
+import dev.agentjobs.api.ApiCall;
+import dev.agentjobs.api.ApiKey;
+import dev.agentjobs.api.JobEvent;
+import dev.agentjobs.api.JobEvent.Kind;
+import dev.agentjobs.api.JobNotFoundException;
+import dev.agentjobs.api.JobStatus;
+import dev.agentjobs.simulator.AgentJobsSimulator;
+import dev.agentjobs.simulator.JobDurations;
+import dev.agentjobs.simulator.JobState;
+import dev.agentjobs.simulator.RateLimit;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.test.StepVerifier;
+
+/** The watch engine over real loopback HTTP against the simulator. */
+class JobWatcherLoopbackTest {
+
+    private static final String KEY = "mint_loopback_test_key";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private AgentJobsSimulator sim;
+    private AgentJobsClient client;
+
+    private void start(JobDurations durations, AgentJobsListener listener) {
+        sim = AgentJobsSimulator.builder().apiKey(KEY).durations(durations).createLimit(RateLimit.none())
+                .messageLimit(RateLimit.none()).seed(7).build().start();
+        client = AgentJobsClient.builder().baseUrl(sim.baseUrl()).projectId("p").apiKey(ApiKey.of(KEY))
+                .listener(listener).build();
+    }
+
+    @AfterEach
+    void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (sim != null) {
+            sim.close();
+        }
+    }
+
+    @Test
+    void submit_thenFollowUp_turnsACompletedJobActiveAndBackToCompleted() {
+        start(JobDurations.fixed(Duration.ofMillis(300)), AgentJobsListener.NONE);
+        JobWatcher watcher = JobWatcher.builder(client).policy(PollPolicy.fixed(Duration.ofMillis(100))).build();
+
+        List<JobEvent> first = watcher.submit("write the changelog").collectList().block(TIMEOUT);
+        assertThat(first).extracting(JobEvent::kind).containsExactly(Kind.CREATED, Kind.PR_LINKED, Kind.TERMINAL);
+        assertThat(first.get(2).status()).isEqualTo(JobStatus.COMPLETED);
+        String id = first.get(0).jobId();
+
+        List<JobEvent> again = watcher.followUp(id, "also mention the fix").collectList().block(TIMEOUT);
+        assertThat(again).extracting(JobEvent::status).first().isEqualTo(JobStatus.ACTIVE);
+        assertThat(again).last().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo(Kind.TERMINAL);
+            assertThat(e.status()).isEqualTo(JobStatus.COMPLETED);
+        });
+        assertThat(sim.stats().creates()).isEqualTo(1);
+        assertThat(sim.stats().messages()).isEqualTo(1);
+    }
+
+    @Test
+    void twoHundredSubscribersOfOneJob_shareOnePollLoop_andCancellingThemAllStopsTheGets() throws Exception {
+        CountDownLatch fivePolls = new CountDownLatch(5);
+        CountDownLatch tenPacerPolls = new CountDownLatch(10);
+        start(JobDurations.fixed(Duration.ofHours(1)), new AgentJobsListener() {
+            @Override
+            public void requestStarted(ApiCall call, String jobId) {
+                if ("shared".equals(jobId)) {
+                    fivePolls.countDown();
+                } else if ("pacer".equals(jobId)) {
+                    tenPacerPolls.countDown();
+                }
+            }
+        });
+        sim.putJob("p", "shared", JobState.ACTIVE);
+        sim.putJob("p", "pacer", JobState.ACTIVE);
+        JobWatcher watcher = JobWatcher.builder(client).policy(PollPolicy.fixed(Duration.ofMillis(50))).build();
+
+        List<List<JobEvent>> seen = new ArrayList<>();
+        List<Disposable> subscriptions = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            List<JobEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+            seen.add(events);
+            subscriptions.add(watcher.watch("shared").subscribe(events::add));
+        }
+        assertThat(fivePolls.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        // A late subscriber gets the current state at once.
+        assertThat(watcher.watch("shared").blockFirst(TIMEOUT).status()).isEqualTo(JobStatus.ACTIVE);
+        subscriptions.forEach(Disposable::dispose);
+        long getsAtCancel = getsOf("shared");
+        assertThat(getsAtCancel).as("one GET per poll, not one per subscriber").isBetween(5L, 6L);
+        assertThat(seen).allSatisfy(events -> assertThat(events).extracting(JobEvent::status)
+                .containsExactly(JobStatus.ACTIVE));
+        assertThat(watcher.activeWatches()).isZero();
+
+        // Let another job's loop make ten polls (about ten intervals): the cancelled one must send nothing.
+        Disposable pacer = watcher.watch("pacer").subscribe();
+        assertThat(tenPacerPolls.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        pacer.dispose();
+        assertThat(getsOf("shared")).isEqualTo(getsAtCancel);
+    }
+
+    @Test
+    void watch_ofAMissingJob_endsWithNotFoundAfterOneGet() {
+        start(JobDurations.fixed(Duration.ofSeconds(1)), AgentJobsListener.NONE);
+        JobWatcher watcher = JobWatcher.builder(client).build();
+        StepVerifier.create(watcher.watch("no such job"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(JobNotFoundException.class)
+                        .hasMessageContaining("no such job"))
+                .verify(TIMEOUT);
+        assertThat(sim.stats().gets()).isEqualTo(1);
+    }
+
+    private long getsOf(String jobId) {
+        return sim.requests().stream().filter(r -> r.method().equals("GET") && r.rawPath().endsWith("/" + jobId))
+                .count();
+    }
+}
