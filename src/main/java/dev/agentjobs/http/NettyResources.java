@@ -4,7 +4,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -33,15 +35,21 @@ final class NettyResources {
 
     NettyResources(TransportSettings s) {
         this.loops = LoopResources.create(THREAD_PREFIX, s.eventLoopThreads(), true);
+        boolean preferNative = LoopResources.DEFAULT_NATIVE;
+        // The group object exists now; Netty starts its threads on the first task, so an unused client is free.
+        this.group = loops.onClient(preferNative);
         this.pool = ConnectionProvider.builder("agentjobs")
                 .maxConnections(s.maxConnections())
                 .maxIdleTime(s.maxIdleTime())
                 // Our InFlightLimiter keeps the pool's own queue empty; never fail on its size.
                 .pendingAcquireMaxCount(-1)
+                // By default the pool times pending acquires (a borrower waiting while a connection is being
+                // opened) on Schedulers.parallel(), which would start threads beside our event loop.
+                .pendingAcquireTimer((task, delay) -> {
+                    ScheduledFuture<?> f = group.next().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+                    return () -> f.cancel(false);
+                })
                 .build();
-        boolean preferNative = LoopResources.DEFAULT_NATIVE;
-        // The group object exists now; Netty starts its threads on the first task, so an unused client is free.
-        this.group = loops.onClient(preferNative);
         HttpClient base = HttpClient.create(pool)
                 .runOn(loops, preferNative)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
