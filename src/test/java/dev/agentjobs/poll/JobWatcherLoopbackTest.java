@@ -11,9 +11,12 @@ import dev.agentjobs.api.JobEvent.Kind;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.simulator.AgentJobsSimulator;
+import dev.agentjobs.simulator.CallKind;
+import dev.agentjobs.simulator.SimulatedResponse;
 import dev.agentjobs.simulator.JobDurations;
 import dev.agentjobs.simulator.JobState;
 import dev.agentjobs.simulator.RateLimit;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +124,29 @@ class JobWatcherLoopbackTest {
                         .hasMessageContaining("no such job"))
                 .verify(TIMEOUT);
         assertThat(sim.stats().gets()).isEqualTo(1);
+    }
+
+    @Test
+    void responseTimeouts_areCountedByTheBreaker_andTheWatchOutlivesThem() {
+        start(JobDurations.fixed(Duration.ofHours(1)), AgentJobsListener.NONE);
+        client.close();
+        client = AgentJobsClient.builder().baseUrl(sim.baseUrl()).projectId("p").apiKey(ApiKey.of(KEY))
+                .responseTimeout(Duration.ofMillis(100)).build();
+        sim.putJob("p", "slow", JobState.ACTIVE);
+        for (int i = 0; i < 3; i++) {
+            sim.enqueue(CallKind.GET, SimulatedResponse.delayed(Duration.ofSeconds(2)));
+        }
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(JobWatcher.defaultBreakerConfig(client.clock()));
+        JobWatcher watcher = JobWatcher.builder(client).circuitBreakerRegistry(registry).breakerName("b")
+                .policy(PollPolicy.fixed(Duration.ofMillis(50)).maxErrorBackoff(Duration.ofMillis(50))).build();
+
+        // Three polls time out inside the breaker; the fourth answers, and the watch goes on.
+        StepVerifier.create(watcher.watch("slow"))
+                .assertNext(e -> assertThat(e.status()).isEqualTo(JobStatus.ACTIVE))
+                .thenCancel()
+                .verify(TIMEOUT);
+        assertThat(registry.circuitBreaker("b").getMetrics().getNumberOfFailedCalls()).isEqualTo(3);
+        assertThat(registry.circuitBreaker("b").getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
     }
 
     private long getsOf(String jobId) {
