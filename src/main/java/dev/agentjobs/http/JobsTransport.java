@@ -1,40 +1,166 @@
 package dev.agentjobs.http;
 
+import dev.agentjobs.api.AgentJobsException;
+import dev.agentjobs.api.AgentJobsListener;
+import dev.agentjobs.api.ApiCall;
 import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 
-/** SKELETON: replaced by the real Reactor Netty transport. */
+/**
+ * The HTTP side of {@code AgentJobsClient}: one attempt of a call is built here, bounded by the
+ * {@link InFlightLimiter}, read by {@link CappedBody}, decoded by {@link JobCodec}, mapped by
+ * {@link ErrorMapper}, and retried by {@link CallRetry}. Each call is a lazy {@code Mono}; cancelling it
+ * cancels the request (or its place in the queue) and frees its permit.
+ *
+ * <p>After {@link #closeLater()} every new attempt fails with an {@link IllegalStateException}, which no
+ * retry rule touches.
+ */
 public final class JobsTransport {
 
     private final TransportSettings settings;
+    private final AgentJobsListener listener;
+    private final JobPaths paths;
+    private final ErrorMapper errors;
+    private final InFlightLimiter limiter;
+    private final NettyResources netty;
+    private final Scheduler scheduler;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Mono<Void> disposal;
 
     public JobsTransport(TransportSettings settings) {
         this.settings = settings;
+        this.listener = settings.listener();
+        this.paths = new JobPaths(settings.baseUrl(), settings.projectId());
+        this.errors = new ErrorMapper(settings.apiKey(), settings.responseTimeout());
+        this.limiter = new InFlightLimiter(settings.maxConnections());
+        this.netty = new NettyResources(settings);
+        this.scheduler = settings.scheduler() != null ? settings.scheduler() : netty.loopScheduler();
+        // cache(): every closeLater() subscriber waits for the one disposal instead of starting another.
+        this.disposal = Mono.defer(netty::disposeLater).cache();
     }
 
+    /** {@code POST /v2/agent/{projectId}/job}: resent only on 429 or when it provably never left. */
     public Mono<Job> create(String prompt, CallRetryPolicy retry) {
-        return Mono.error(new IllegalStateException("skeleton"));
+        return call(ApiCall.CREATE, null, paths.jobs(), JobCodec.encodePrompt(prompt), retry);
     }
 
+    /** {@code GET /v2/agent/{projectId}/job/{id}}: retried on any transient failure. */
     public Mono<Job> get(String jobId, CallRetryPolicy retry) {
-        return Mono.error(new IllegalStateException("skeleton"));
+        return call(ApiCall.GET, jobId, paths.job(jobId), null, retry);
     }
 
+    /** {@code POST /v2/agent/{projectId}/job/{id}/message}: resent like a create. */
     public Mono<Job> sendMessage(String jobId, String prompt, CallRetryPolicy retry) {
-        return Mono.error(new IllegalStateException("skeleton"));
+        return call(ApiCall.MESSAGE, jobId, paths.messages(jobId), JobCodec.encodePrompt(prompt), retry);
     }
 
+    /** The scheduler every delay runs on: the injected one, else the client's own event loop. */
     public Scheduler scheduler() {
-        return settings.scheduler();
+        return scheduler;
     }
 
+    /** Marks the transport closed and frees its pool and event loop; idempotent. */
     public Mono<Void> closeLater() {
-        return Mono.empty();
+        return Mono.defer(() -> {
+            closed.set(true);
+            return disposal;
+        });
     }
 
     public boolean isClosed() {
-        return false;
+        return closed.get();
+    }
+
+    /** Requests holding a slot now; for tests and diagnostics. */
+    int inFlight() {
+        return limiter.inFlight();
+    }
+
+    private Mono<Job> call(ApiCall call, String jobId, String url, byte[] body, CallRetryPolicy policy) {
+        return limiter.limit(Mono.defer(() -> attempt(call, jobId, url, body)))
+                .retryWhen(new CallRetry(call, jobId, policy, scheduler, listener));
+    }
+
+    private Mono<Job> attempt(ApiCall call, String jobId, String url, byte[] body) {
+        if (closed.get()) {
+            return Mono.error(new IllegalStateException("agentjobs client is closed: "
+                    + ErrorMapper.label(call, jobId) + " not sent"));
+        }
+        AttemptTracker tracker = new AttemptTracker();
+        long start = now();
+        Listeners.requestStarted(listener, call, jobId);
+        HttpClient.ResponseReceiver<?> request = body == null
+                ? netty.getClient().get().uri(url)
+                : netty.postClient().post().uri(url).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+        return request
+                .response((res, content) -> onResponse(call, jobId, res, content, tracker, start))
+                .next()
+                .contextWrite(ctx -> ctx.put(AttemptTracker.key(), tracker))
+                .onErrorMap(e -> !(e instanceof AgentJobsException),
+                        e -> errors.fromFailure(call, jobId, e, tracker.mayHaveReachedServer()))
+                .doOnError(e -> {
+                    if (!tracker.isHttpError()) {
+                        Listeners.requestFailed(listener, call, jobId, e, elapsedSince(start));
+                    }
+                });
+    }
+
+    private Mono<Job> onResponse(ApiCall call, String jobId, HttpClientResponse res, ByteBufFlux content,
+                                 AttemptTracker tracker, long start) {
+        tracker.responded();
+        int status = res.status().code();
+        Listeners.responseReceived(listener, call, jobId, status, elapsedSince(start));
+        Mono<byte[]> bytes = CappedBody.read(content, declaredLength(res), settings.maxResponseBytes());
+        if (status >= 200 && status <= 299) {
+            return bytes
+                    .onErrorMap(CappedBody.TooLargeException.class,
+                            e -> errors.malformed(call, jobId, status, e.getMessage(), e))
+                    .flatMap(b -> {
+                        try {
+                            return Mono.just(JobCodec.decodeJob(b));
+                        } catch (JobCodec.DecodeException e) {
+                            return Mono.error(errors.malformed(call, jobId, status, e.getMessage(), e));
+                        }
+                    });
+        }
+        // A non-2xx status says what happened even when its body is too large to read: keep the status.
+        return bytes
+                .onErrorResume(CappedBody.TooLargeException.class, e -> Mono.just(new byte[0]))
+                .flatMap(b -> {
+                    tracker.httpError();
+                    String retryAfter = res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER);
+                    return Mono.error(errors.fromStatus(call, jobId, status, JobCodec.errorText(b),
+                            RetryAfter.parse(retryAfter, settings.clock())));
+                });
+    }
+
+    private static long declaredLength(HttpClientResponse res) {
+        String value = res.responseHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private long now() {
+        return scheduler.now(TimeUnit.NANOSECONDS);
+    }
+
+    private Duration elapsedSince(long start) {
+        return Duration.ofNanos(Math.max(0, now() - start));
     }
 }

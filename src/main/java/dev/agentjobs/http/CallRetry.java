@@ -1,0 +1,98 @@
+package dev.agentjobs.http;
+
+import dev.agentjobs.api.AgentJobsException;
+import dev.agentjobs.api.AgentJobsListener;
+import dev.agentjobs.api.ApiCall;
+import dev.agentjobs.api.CallRetryPolicy;
+import dev.agentjobs.api.MalformedResponseException;
+import dev.agentjobs.api.RateLimitedException;
+import dev.agentjobs.api.ServerErrorException;
+import dev.agentjobs.api.TransportException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
+
+/**
+ * The single-call retry as a Reactor {@link Retry}: which failures are retried depends on the call, how long
+ * to wait on the {@link CallRetryPolicy} and the server's {@code Retry-After}. Delays run on the injected
+ * scheduler, so the schedule can be checked under virtual time. When a retry is refused the original error
+ * ends the call as it is (never a {@code RetryExhaustedException}).
+ *
+ * <p>A GET is retried on transport failures, 5xx, 429 and garbled bodies. A create or a message only on 429
+ * or on a {@link TransportException} proven to precede the write: {@link ErrorMapper} turns every failure
+ * that may have reached the server into an {@code OutcomeUnknownException}, which is never retried.
+ */
+final class CallRetry extends Retry {
+
+    private final ApiCall call;
+    private final String jobId;
+    private final CallRetryPolicy policy;
+    private final Scheduler scheduler;
+    private final AgentJobsListener listener;
+    private final DoubleSupplier random;
+
+    CallRetry(ApiCall call, String jobId, CallRetryPolicy policy, Scheduler scheduler,
+              AgentJobsListener listener, DoubleSupplier random) {
+        this.call = call;
+        this.jobId = jobId;
+        this.policy = policy;
+        this.scheduler = scheduler;
+        this.listener = listener;
+        this.random = random;
+    }
+
+    CallRetry(ApiCall call, String jobId, CallRetryPolicy policy, Scheduler scheduler,
+              AgentJobsListener listener) {
+        this(call, jobId, policy, scheduler, listener, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    @Override
+    public Publisher<?> generateCompanion(Flux<RetrySignal> signals) {
+        return signals.concatMap(signal -> {
+            Throwable error = signal.failure();
+            // totalRetries() counts retries already made; the attempt that just failed is that number + 1.
+            int failedAttempt = (int) Math.min(Integer.MAX_VALUE - 1, signal.totalRetries() + 1);
+            Duration delay = delayBeforeRetry(error, failedAttempt);
+            if (delay == null) {
+                return Mono.error(error);
+            }
+            Listeners.retryScheduled(listener, call, jobId, failedAttempt + 1, delay, error);
+            return Mono.delay(delay, scheduler);
+        });
+    }
+
+    /** The wait before the attempt after {@code failedAttempt}, or {@code null} when there is none. */
+    Duration delayBeforeRetry(Throwable error, int failedAttempt) {
+        if (failedAttempt >= policy.maxAttempts() || !isRetryable(call, error)) {
+            return null;
+        }
+        Duration serverWait = ((AgentJobsException) error).retryAfter().orElse(null);
+        if (serverWait != null) {
+            return serverWait.compareTo(policy.maxRetryAfter()) <= 0 ? serverWait : null;
+        }
+        return jittered(policy.nominalBackoff(failedAttempt));
+    }
+
+    static boolean isRetryable(ApiCall call, Throwable error) {
+        if (error instanceof RateLimitedException || error instanceof TransportException) {
+            return true;
+        }
+        return call.isIdempotent()
+                && (error instanceof ServerErrorException || error instanceof MalformedResponseException);
+    }
+
+    private Duration jittered(Duration nominal) {
+        double jitter = policy.jitter();
+        if (jitter == 0.0 || nominal.isZero()) {
+            return nominal;
+        }
+        double factor = 1.0 + jitter * (2.0 * random.getAsDouble() - 1.0);
+        long nanos = (long) (nominal.toNanos() * factor);
+        return Duration.ofNanos(Math.max(0, Math.min(nanos, policy.maxBackoff().toNanos())));
+    }
+}
