@@ -4,7 +4,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code agentjobs create PROMPT}: creates a job and prints it, without waiting for it. */
-@Command(name = "create", description = "Create a job from PROMPT and print it (does not wait; see run).")
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = "Create a job from PROMPT and print it (does not wait; see run).")
 final class CreateCommand extends ClientCommand {
 
     @Parameters(paramLabel = "PROMPT", description = "What the agent should do.")

@@ -7,7 +7,8 @@ import picocli.CommandLine.Parameters;
  * {@code agentjobs get JOB_ID}: prints the job's current state. Exits 0 whatever that status is: the call
  * succeeded (use {@code watch} to wait and get an exit code by outcome).
  */
-@Command(name = "get", description = "Print the current state of a job.")
+@Command(name = "get", mixinStandardHelpOptions = true,
+        description = "Print the current state of a job.")
 final class GetCommand extends ClientCommand {
 
     @Parameters(paramLabel = "JOB_ID", description = "The job id.")

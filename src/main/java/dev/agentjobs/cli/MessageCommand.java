@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
  * watches the job through {@code active} to its next terminal status, one line per transition, and exits by
  * that status.
  */
-@Command(name = "message", description = "Send a follow-up message to a job; with --wait, watch it to its end.")
+@Command(name = "message", mixinStandardHelpOptions = true,
+        description = "Send a follow-up message to a job; with --wait, watch it to its end.")
 final class MessageCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "JOB_ID", description = "The job id.")

@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
  * java -jar target/agentjobs-cli.jar run --simulate "Fix the typo"
  * }</pre>
  */
-@Command(name = "run", description = "Create a job from PROMPT and watch it to its end.")
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Create a job from PROMPT and watch it to its end.")
 final class RunCommand extends ClientCommand {
 
     @Parameters(paramLabel = "PROMPT", description = "What the agent should do.")

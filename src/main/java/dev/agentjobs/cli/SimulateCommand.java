@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  *
  * <p>{@code --api-key} is the one flag that takes a key: the key a fake server accepts is not a secret.
  */
-@Command(name = "simulate", description = "Serve a simulated agent-jobs API until stopped; prints its URL first.")
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Serve a simulated agent-jobs API until stopped; prints its URL first.")
 final class SimulateCommand implements Callable<Integer> {
 
     static final String ENV_SIM_KEY = "AGENTJOBS_SIM_API_KEY";

@@ -8,7 +8,8 @@ import picocli.CommandLine.Parameters;
  * {@code agentjobs watch JOB_ID}: watches an existing job (after a restart, say) to its end: its current
  * status first, then one line per transition; exits by the final status like {@code run}.
  */
-@Command(name = "watch", description = "Watch an existing job to its end.")
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = "Watch an existing job to its end.")
 final class WatchCommand extends ClientCommand {
 
     @Parameters(paramLabel = "JOB_ID", description = "The job id.")
