@@ -1,5 +1,6 @@
 package dev.agentjobs.http;
 
+import reactor.netty.Connection;
 import reactor.netty.http.HttpOperations;
 import reactor.netty.http.client.HttpClientRequest;
 import reactor.util.context.ContextView;
@@ -21,6 +22,7 @@ final class AttemptTracker {
     private static final Object KEY = AttemptTracker.class;
 
     private volatile HttpClientRequest request;
+    private volatile Connection connection;
     private volatile boolean written;
     private volatile boolean responded;
     private volatile boolean httpError;
@@ -34,8 +36,21 @@ final class AttemptTracker {
     }
 
     /** From {@code doOnRequest}: a connection is ready and the request is about to be written. */
-    void requestPrepared(HttpClientRequest req) {
+    void requestPrepared(HttpClientRequest req, Connection conn) {
         this.request = req;
+        this.connection = conn;
+    }
+
+    /**
+     * The caller cancelled while the request was out: close its connection. Reactor Netty keeps a connection
+     * whose response is still due, so it would stay checked out of the pool until the server answered, and
+     * the permit our limiter just freed would find no connection to use.
+     */
+    void abort() {
+        Connection c = connection;
+        if (c != null) {
+            c.dispose();
+        }
     }
 
     /** From {@code doAfterRequest}: the request was written in full. */

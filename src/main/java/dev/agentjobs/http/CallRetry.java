@@ -9,7 +9,9 @@ import dev.agentjobs.api.RateLimitedException;
 import dev.agentjobs.api.ServerErrorException;
 import dev.agentjobs.api.TransportException;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -61,8 +63,25 @@ final class CallRetry extends Retry {
             if (delay == null) {
                 return Mono.error(error);
             }
-            Listeners.retryScheduled(listener, call, jobId, failedAttempt + 1, delay, error);
-            return Mono.delay(delay, scheduler);
+            return timer(delay, failedAttempt + 1, error);
+        });
+    }
+
+    /**
+     * Like {@code Mono.delay}, but tells the listener only once the timer is in the scheduler's queue, so an
+     * observer that reacts to the callback (a test advancing virtual time) cannot run ahead of the timer.
+     */
+    private Mono<Long> timer(Duration delay, int nextAttempt, Throwable cause) {
+        return Mono.create(sink -> {
+            try {
+                sink.onCancel(scheduler.schedule(() -> sink.success(0L), delay.toNanos(),
+                        TimeUnit.NANOSECONDS));
+            } catch (RejectedExecutionException closed) {
+                // The event loop is shutting down with the client: end with the failure that led here.
+                sink.error(cause);
+                return;
+            }
+            Listeners.retryScheduled(listener, call, jobId, nextAttempt, delay, cause);
         });
     }
 

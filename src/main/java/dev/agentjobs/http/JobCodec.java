@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 
 /**
  * JSON on the wire: the {@code {"prompt": ...}} request body, the AgentJob response, the {@code {"error": ...}}
@@ -76,7 +77,7 @@ final class JobCodec {
         }
         if (tree == null || !tree.isObject()) {
             throw new DecodeException("body is a JSON " + (tree == null ? "nothing" : tree.getNodeType()
-                    .name().toLowerCase(java.util.Locale.ROOT)) + ", not an object", null);
+                    .name().toLowerCase(Locale.ROOT)) + ", not an object", null);
         }
         WireJob w;
         try {

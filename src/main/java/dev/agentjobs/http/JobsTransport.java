@@ -105,6 +105,7 @@ public final class JobsTransport {
         return request
                 .response((res, content) -> onResponse(call, jobId, res, content, tracker, start))
                 .next()
+                .doOnCancel(tracker::abort)
                 .contextWrite(ctx -> ctx.put(AttemptTracker.key(), tracker))
                 .onErrorMap(e -> !(e instanceof AgentJobsException),
                         e -> errors.fromFailure(call, jobId, e, tracker.mayHaveReachedServer()))

@@ -58,7 +58,7 @@ final class NettyResources {
                 .doOnRequest((req, conn) -> {
                     AttemptTracker t = AttemptTracker.from(req.currentContextView());
                     if (t != null) {
-                        t.requestPrepared(req);
+                        t.requestPrepared(req, conn);
                     }
                 })
                 .doAfterRequest((req, conn) -> {

@@ -1,0 +1,86 @@
+package dev.agentjobs.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentjobs.api.Job;
+import dev.agentjobs.api.JobSource;
+import dev.agentjobs.api.JobStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class JobCodecTest {
+
+    private static Job decode(String json) throws JobCodec.DecodeException {
+        return JobCodec.decodeJob(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void decodesAFullJob() throws Exception {
+        Job job = decode("""
+                {"id":"job_1","status":"completed","source":{"repository":"https://github.com/o/r","ref":"main"},
+                 "model":"m1","prLink":"https://github.com/o/r/pull/1",
+                 "createdAt":"2026-01-02T03:04:05Z","archivedAt":"2026-01-03T00:00:00.5+01:00"}""");
+        assertThat(job).isEqualTo(new Job("job_1", JobStatus.COMPLETED,
+                new JobSource("https://github.com/o/r", "main"), "m1", "https://github.com/o/r/pull/1",
+                Instant.parse("2026-01-02T03:04:05Z"), Instant.parse("2026-01-02T23:00:00.5Z")));
+    }
+
+    @Test
+    void ignoresUnknownFieldsAndMapsUnknownStatus() throws Exception {
+        Job job = decode("{\"id\":\"j\",\"status\":\"paused-by-moon\",\"newField\":{\"x\":[1,2]},\"n\":3}");
+        assertThat(job.id()).isEqualTo("j");
+        assertThat(job.status()).isEqualTo(JobStatus.UNKNOWN);
+        assertThat(job.isTerminal()).isFalse();
+    }
+
+    @Test
+    void toleratesMissingAndNullFields() throws Exception {
+        Job job = decode("{}");
+        assertThat(job).isEqualTo(new Job(null, JobStatus.UNKNOWN, null, null, null, null, null));
+        assertThat(decode("{\"id\":\"j\",\"source\":null,\"prLink\":null}").source()).isNull();
+    }
+
+    @Test
+    void aBadTimestampLosesOnlyThatField() throws Exception {
+        Job job = decode("{\"id\":\"j\",\"status\":\"active\",\"createdAt\":\"yesterday\"}");
+        assertThat(job.createdAt()).isNull();
+        assertThat(job.status()).isEqualTo(JobStatus.ACTIVE);
+    }
+
+    @Test
+    void rejectsNonJsonAndWrongShapes() {
+        for (String body : new String[] {"", "not json", "[{\"id\":\"j\"}]", "\"job\"", "42", "null",
+                "{\"id\":\"j\"", "{\"id\":{\"nested\":true}}"}) {
+            assertThatThrownBy(() -> decode(body)).as(body).isInstanceOf(JobCodec.DecodeException.class);
+        }
+    }
+
+    @Test
+    void decodeErrorMessagesDoNotQuoteTheBody() {
+        assertThatThrownBy(() -> decode("secret-looking-body"))
+                .hasMessageNotContaining("secret-looking-body");
+    }
+
+    @Test
+    void encodesThePromptAsJson() {
+        String json = new String(JobCodec.encodePrompt("say \"hi\"\n"), StandardCharsets.UTF_8);
+        assertThat(json).isEqualTo("{\"prompt\":\"say \\\"hi\\\"\\n\"}");
+    }
+
+    @Test
+    void readsTheErrorTextOfJsonAndPlainBodies() {
+        assertThat(JobCodec.errorText(bytes("{\"error\":\"job not found\"}"))).isEqualTo("job not found");
+        assertThat(JobCodec.errorText(bytes("{\"error\":\"two\\nlines\"}"))).isEqualTo("two lines");
+        assertThat(JobCodec.errorText(bytes("{\"message\":\"x\"}"))).isNull();
+        assertThat(JobCodec.errorText(bytes("Bad Gateway"))).isEqualTo("Bad Gateway");
+        assertThat(JobCodec.errorText(bytes("<html><body>oops</body></html>"))).isNull();
+        assertThat(JobCodec.errorText(bytes(""))).isNull();
+        assertThat(JobCodec.errorText(bytes("x".repeat(5000)))).isNull();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
