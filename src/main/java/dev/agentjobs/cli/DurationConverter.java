@@ -1,0 +1,79 @@
+package dev.agentjobs.cli;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import picocli.CommandLine;
+
+/**
+ * Parses the durations the flags take: {@code 250ms}, {@code 30s}, {@code 1.5s}, {@code 5m}, {@code 1h},
+ * {@code 1d}, or ISO-8601 such as {@code PT30S}. Zero and negative values are refused: every duration flag is a
+ * delay or a limit that must be positive.
+ */
+class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+
+    @Override
+    public Duration convert(String value) {
+        return parse(value);
+    }
+
+    static Duration parse(String value) {
+        String t = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        Duration d = t.startsWith("pt") || t.startsWith("p") ? iso(value) : withUnit(value, t);
+        if (d.isZero() || d.isNegative()) {
+            throw new CommandLine.TypeConversionException("'" + value + "' must be a positive duration");
+        }
+        return d;
+    }
+
+    private static Duration iso(String value) {
+        try {
+            return Duration.parse(value.strip().toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw notADuration(value);
+        }
+    }
+
+    private static Duration withUnit(String value, String t) {
+        int unitAt = 0;
+        while (unitAt < t.length() && (Character.isDigit(t.charAt(unitAt)) || t.charAt(unitAt) == '.')) {
+            unitAt++;
+        }
+        if (unitAt == 0 || unitAt == t.length()) {
+            throw notADuration(value);
+        }
+        double amount;
+        try {
+            amount = Double.parseDouble(t.substring(0, unitAt));
+        } catch (NumberFormatException e) {
+            throw notADuration(value);
+        }
+        long unitMillis = switch (t.substring(unitAt)) {
+            case "ms" -> 1L;
+            case "s" -> 1_000L;
+            case "m" -> 60_000L;
+            case "h" -> 3_600_000L;
+            case "d" -> 86_400_000L;
+            default -> throw notADuration(value);
+        };
+        double millis = amount * unitMillis;
+        if (millis > Duration.ofDays(3650).toMillis()) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is longer than ten years");
+        }
+        return Duration.ofMillis(Math.round(millis));
+    }
+
+    private static CommandLine.TypeConversionException notADuration(String value) {
+        return new CommandLine.TypeConversionException("'" + value
+                + "' is not a duration like 250ms, 30s, 5m or 1h");
+    }
+
+    /** Like its parent, but also takes {@code none} (or {@code off}) for "no limit", converted to {@code null}. */
+    static final class OrNone extends DurationConverter {
+        @Override
+        public Duration convert(String value) {
+            String t = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+            return t.equals("none") || t.equals("off") ? null : parse(value);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.agentjobs.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code agentjobs watch JOB_ID}: watches an existing job (after a restart, say) to its end: its current
+ * status first, then one line per transition; exits by the final status like {@code run}.
+ */
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = "Watch an existing job to its end.")
+final class WatchCommand extends ClientCommand {
+
+    @Parameters(paramLabel = "JOB_ID", description = "The job id.")
+    String jobId;
+
+    @Mixin
+    PollOptions poll;
+
+    WatchCommand(CliContext context) {
+        super(context);
+    }
+
+    @Override
+    void checkArguments() {
+        requireJobId(jobId);
+    }
+
+    @Override
+    int execute(ClientSession session, Printer printer) {
+        return follow(session.watcher(poll.toPolicy(session.simulated())).watch(jobId), printer);
+    }
+}

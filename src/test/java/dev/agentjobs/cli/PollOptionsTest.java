@@ -1,0 +1,61 @@
+package dev.agentjobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentjobs.poll.PollPolicy;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class PollOptionsTest {
+
+    @Test
+    void noFlags_keepTheDefaults_orTheQuickOnesUnderSimulate() {
+        assertThat(parse().toPolicy(false).toString()).isEqualTo(PollPolicy.defaults().toString());
+        PollPolicy simulated = parse().toPolicy(true);
+        assertThat(simulated.interval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(simulated.deadline()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void flags_overrideEachSetting_andIntervalAlsoSetsTheFirstPoll() {
+        PollPolicy p = parse("--interval", "2s", "--max-interval", "20s", "--multiplier", "1.5", "--jitter", "0.3",
+                "--deadline", "10m", "--max-polls", "7").toPolicy(false);
+        assertThat(p.interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(p.firstPollDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(p.maxInterval()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(p.multiplier()).isEqualTo(1.5);
+        assertThat(p.jitter()).isEqualTo(0.3);
+        assertThat(p.deadline()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(p.maxPolls()).isEqualTo(7);
+        assertThat(parse("--interval", "2s", "--first-poll-delay", "9s").toPolicy(false).firstPollDelay())
+                .isEqualTo(Duration.ofSeconds(9));
+    }
+
+    @Test
+    void deadlineNone_removesTheDeadline_andCountsAsGiven() {
+        PollOptions none = parse("--deadline", "none");
+        assertThat(none.anySet()).isTrue();
+        assertThat(none.toPolicy(true).deadline()).isNull();
+    }
+
+    @Test
+    void valuesThePolicyRefuses_areUsageErrors() {
+        assertThatThrownBy(() -> parse("--jitter", "1.5").toPolicy(false)).isInstanceOf(UsageException.class)
+                .hasMessageContaining("jitter");
+        assertThatThrownBy(() -> parse("--multiplier", "0.5").toPolicy(false)).isInstanceOf(UsageException.class);
+    }
+
+    private static PollOptions parse(String... args) {
+        Holder holder = new Holder();
+        new CommandLine(holder).parseArgs(args);
+        return holder.poll;
+    }
+
+    @CommandLine.Command(name = "holder")
+    static final class Holder {
+        @CommandLine.Mixin
+        PollOptions poll;
+    }
+}
