@@ -44,6 +44,11 @@ final class InFlightLimiter {
                         drain();
                     })
                     .then(work)
+                    // On completion or error the permit returns before the result goes downstream, so a
+                    // caller holding its answer never sees the permit still taken; on cancel it returns
+                    // only after the cancel reached the request (doFinally), so the next one cannot overlap
+                    // it. finish() is idempotent.
+                    .doOnTerminate(ticket::finish)
                     .doFinally(signal -> ticket.finish());
         });
     }
