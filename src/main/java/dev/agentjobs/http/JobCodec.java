@@ -46,9 +46,6 @@ final class JobCodec {
     record WireSource(String repository, String ref) {
     }
 
-    record PromptBody(String prompt) {
-    }
-
     /** The body is not an AgentJob; the message says why without quoting the body. */
     static final class DecodeException extends Exception {
         DecodeException(String message, Throwable cause) {
@@ -58,9 +55,9 @@ final class JobCodec {
 
     static byte[] encodePrompt(String prompt) {
         try {
-            return MAPPER.writeValueAsBytes(new PromptBody(prompt));
+            return MAPPER.writeValueAsBytes(MAPPER.createObjectNode().put("prompt", prompt));
         } catch (JsonProcessingException e) {
-            // A record of one String always serialises; reaching here means a broken classpath.
+            // An object of one string always serialises; reaching here means a broken classpath.
             throw new IllegalStateException("cannot encode prompt body", e);
         }
     }

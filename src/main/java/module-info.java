@@ -1,0 +1,35 @@
+/**
+ * agentjobs: a reactive driver for remote AI agent jobs. Exports the client facade and data types
+ * ({@code dev.agentjobs.api}), the watch engine ({@code dev.agentjobs.poll}) and the simulator for tests
+ * ({@code dev.agentjobs.simulator}); the transport and the command line stay internal.
+ */
+module dev.agentjobs {
+    exports dev.agentjobs.api;
+    exports dev.agentjobs.poll;
+    exports dev.agentjobs.simulator;
+
+    requires transitive reactor.core;
+    requires transitive org.reactivestreams;
+    requires transitive io.github.resilience4j.circuitbreaker;
+    requires io.github.resilience4j.core;
+    requires io.github.resilience4j.reactor;
+    requires reactor.netty.core;
+    requires reactor.netty.http;
+    requires io.netty.buffer;
+    requires io.netty.codec.http;
+    // Reactor Netty links these optional (requires static) modules even for plain HTTP/1.1 over TCP.
+    requires io.netty.codec.http2;
+    requires io.netty.resolver.dns;
+    requires io.netty.common;
+    requires io.netty.handler;
+    requires io.netty.transport;
+    requires com.fasterxml.jackson.core;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jsr310;
+    requires info.picocli;
+
+    // picocli reads and sets the command classes' annotated fields reflectively; Jackson binds the
+    // transport's private wire records.
+    opens dev.agentjobs.cli to info.picocli;
+    opens dev.agentjobs.http to com.fasterxml.jackson.databind;
+}
