@@ -31,7 +31,7 @@ import reactor.core.scheduler.Scheduler;
  * or a message only where the server provably did not act on it (see {@link CallRetryPolicy}); after an
  * ambiguous failure they end with {@link OutcomeUnknownException}.
  */
-public final class AgentJobsClient implements Disposable, AutoCloseable {
+public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable {
 
     /** The public API's base URL. */
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.mintlify.com");
@@ -61,6 +61,7 @@ public final class AgentJobsClient implements Disposable, AutoCloseable {
      *
      * @throws IllegalArgumentException at once, before anything is sent, when the prompt is null or empty
      */
+    @Override
     public Mono<Job> create(String prompt) {
         Validation.requirePrompt(prompt);
         return transport.create(prompt, settings.retryPolicy);
@@ -72,6 +73,7 @@ public final class AgentJobsClient implements Disposable, AutoCloseable {
     }
 
     /** Gets a job with a retry policy of its own for this call ({@link CallRetryPolicy#none()}: one try). */
+    @Override
     public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
         Validation.requireId("jobId", jobId);
         Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -82,6 +84,7 @@ public final class AgentJobsClient implements Disposable, AutoCloseable {
      * Sends a follow-up message to a job. The server processes it asynchronously: poll (or watch) the job
      * afterwards; it may show {@code active} again until the follow-up is done.
      */
+    @Override
     public Mono<Job> sendMessage(String jobId, String prompt) {
         Validation.requireId("jobId", jobId);
         Validation.requirePrompt(prompt);

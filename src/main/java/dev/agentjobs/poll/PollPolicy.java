@@ -1,0 +1,251 @@
+package dev.agentjobs.poll;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * When a watched job is polled. Immutable and copy-on-write: every setter returns a new policy (like
+ * Reactor's {@code RetryBackoffSpec}), so a shared base policy can be specialised safely.
+ *
+ * <p>The schedule: a job just created is first polled after {@link #firstPollDelay}; a job being resumed
+ * by id is polled at once. The n-th interval after that is {@code interval * multiplier^(n-1)}, capped at
+ * {@link #maxInterval}, then spread by {@link #jitter}. Every first poll is also put off by a random part
+ * of {@link #spread}, so jobs started together do not poll in lockstep. A failed poll (transport error,
+ * timeout, 5xx, 429) puts the next one off by a backoff that doubles per consecutive failure up to
+ * {@link #maxErrorBackoff}; a server's {@code Retry-After} (429, 503) wins over both, clamped to
+ * {@link #maxRetryAfter}.
+ *
+ * <pre>{@code
+ * PollPolicy policy = PollPolicy.exponential(Duration.ofSeconds(5), 1.5)
+ *         .maxInterval(Duration.ofSeconds(30))
+ *         .jitter(0.2)
+ *         .deadline(Duration.ofMinutes(30));
+ * }</pre>
+ *
+ * <p>The defaults follow the API docs (poll every 5 to 30 seconds; most jobs take 1 to 5 minutes):
+ * first poll after 10 s, then every 5 s growing by 1.25 to 30 s, jitter 0.1, a deadline of 2 hours.
+ */
+public final class PollPolicy {
+
+    private static final PollPolicy DEFAULTS = new PollPolicy(Duration.ofSeconds(10), Duration.ofSeconds(5), 1.25,
+            Duration.ofSeconds(30), 0.1, Duration.ZERO, Duration.ofHours(2), 0, Duration.ofMinutes(5),
+            Duration.ofMinutes(2), Duration.ofMinutes(1));
+
+    private final Duration firstPollDelay;
+    private final Duration interval;
+    private final double multiplier;
+    private final Duration maxInterval;
+    private final double jitter;
+    private final Duration spread;
+    private final Duration deadline;
+    private final long maxPolls;
+    private final Duration maxRetryAfter;
+    private final Duration maxErrorBackoff;
+    private final Duration followUpGrace;
+
+    private PollPolicy(Duration firstPollDelay, Duration interval, double multiplier, Duration maxInterval,
+                       double jitter, Duration spread, Duration deadline, long maxPolls, Duration maxRetryAfter,
+                       Duration maxErrorBackoff, Duration followUpGrace) {
+        this.firstPollDelay = firstPollDelay;
+        this.interval = interval;
+        this.multiplier = multiplier;
+        this.maxInterval = maxInterval;
+        this.jitter = jitter;
+        this.spread = spread;
+        this.deadline = deadline;
+        this.maxPolls = maxPolls;
+        this.maxRetryAfter = maxRetryAfter;
+        this.maxErrorBackoff = maxErrorBackoff;
+        this.followUpGrace = followUpGrace;
+    }
+
+    /** The default policy (see the class comment). */
+    public static PollPolicy defaults() {
+        return DEFAULTS;
+    }
+
+    /** Polls every {@code interval}, no growth, no jitter; the first poll of a new job after one interval. */
+    public static PollPolicy fixed(Duration interval) {
+        return DEFAULTS.interval(interval).firstPollDelay(interval).multiplier(1.0).maxInterval(interval).jitter(0);
+    }
+
+    /** Intervals starting at {@code interval}, growing by {@code multiplier}; other settings as the defaults. */
+    public static PollPolicy exponential(Duration interval, double multiplier) {
+        PollPolicy p = DEFAULTS.interval(interval).multiplier(multiplier);
+        return p.maxInterval.compareTo(interval) < 0 ? p.maxInterval(interval) : p;
+    }
+
+    /** Delay before the first poll of a job this engine just created (a resumed job is polled at once). */
+    public PollPolicy firstPollDelay(Duration value) {
+        return new PollPolicy(nonNegative("firstPollDelay", value), interval, multiplier, maxInterval, jitter, spread,
+                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
+    }
+
+    /** The first interval between polls. */
+    public PollPolicy interval(Duration value) {
+        return new PollPolicy(firstPollDelay, positive("interval", value), multiplier, maxInterval, jitter, spread,
+                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
+    }
+
+    /** Growth factor of the interval, from 1 (fixed) to 10. */
+    public PollPolicy multiplier(double value) {
+        if (!(value >= 1.0 && value <= 10.0)) {
+            throw new IllegalArgumentException("multiplier must be within [1, 10], was " + value);
+        }
+        return new PollPolicy(firstPollDelay, interval, value, maxInterval, jitter, spread, deadline, maxPolls,
+                maxRetryAfter, maxErrorBackoff, followUpGrace);
+    }
+
+    /** The largest interval between polls. */
+    public PollPolicy maxInterval(Duration value) {
+        return new PollPolicy(firstPollDelay, interval, multiplier, positive("maxInterval", value), jitter, spread,
+                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
+    }
+
+    /** Fraction of each interval drawn at random, in [0, 1): 0.2 makes an interval 80% to 120% of nominal. */
+    public PollPolicy jitter(double value) {
+        if (!(value >= 0.0 && value < 1.0)) {
+            throw new IllegalArgumentException("jitter must be within [0, 1), was " + value);
+        }
+        return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, value, spread, deadline, maxPolls,
+                maxRetryAfter, maxErrorBackoff, followUpGrace);
+    }
+
+    /** Each first poll is put off by a uniformly drawn part of {@code value}; zero (the default) turns it off. */
+    public PollPolicy spread(Duration value) {
+        return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, nonNegative("spread", value),
+                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
+    }
+
+    /**
+     * The longest a watch may last before it fails with {@link dev.agentjobs.api.DeadlineExceededException};
+     * {@code null} for no deadline.
+     */
+    public PollPolicy deadline(Duration value) {
+        return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread,
+                value == null ? null : positive("deadline", value), maxPolls, maxRetryAfter, maxErrorBackoff,
+                followUpGrace);
+    }
+
+    /**
+     * The most polls (failed ones included) a watch may send before it fails with
+     * {@link dev.agentjobs.api.PollLimitExceededException}; 0 (the default) for no cap.
+     */
+    public PollPolicy maxPolls(long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("maxPolls must not be negative, was " + value);
+        }
+        return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, value,
+                maxRetryAfter, maxErrorBackoff, followUpGrace);
+    }
+
+    /** The longest {@code Retry-After} honoured; a longer one is clamped to this. 5 minutes by default. */
+    public PollPolicy maxRetryAfter(Duration value) {
+        return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, maxPolls,
+                nonNegative("maxRetryAfter", value), maxErrorBackoff, followUpGrace);
+    }
+
+    /** The largest delay after consecutive failed polls. 2 minutes by default. */
+    public PollPolicy maxErrorBackoff(Duration value) {
+        return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, maxPolls,
+                maxRetryAfter, positive("maxErrorBackoff", value), followUpGrace);
+    }
+
+    /**
+     * After a follow-up message, how long a terminal status is taken for the old one (the server has not
+     * picked the message up yet) unless {@code active} was seen first. 1 minute by default.
+     */
+    public PollPolicy followUpGrace(Duration value) {
+        return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, maxPolls,
+                maxRetryAfter, maxErrorBackoff, nonNegative("followUpGrace", value));
+    }
+
+    public Duration firstPollDelay() {
+        return firstPollDelay;
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+
+    public double multiplier() {
+        return multiplier;
+    }
+
+    public Duration maxInterval() {
+        return maxInterval;
+    }
+
+    public double jitter() {
+        return jitter;
+    }
+
+    public Duration spread() {
+        return spread;
+    }
+
+    /** The deadline, or {@code null} when there is none. */
+    public Duration deadline() {
+        return deadline;
+    }
+
+    public long maxPolls() {
+        return maxPolls;
+    }
+
+    public Duration maxRetryAfter() {
+        return maxRetryAfter;
+    }
+
+    public Duration maxErrorBackoff() {
+        return maxErrorBackoff;
+    }
+
+    public Duration followUpGrace() {
+        return followUpGrace;
+    }
+
+    /**
+     * The nominal (unjittered) interval in milliseconds after successful poll number {@code n} (1-based):
+     * {@code interval * multiplier^(n-1)}, at most {@code maxInterval}.
+     */
+    long nominalIntervalMillis(long n) {
+        double ms = interval.toMillis() * Math.pow(multiplier, Math.max(0, n - 1));
+        return (long) Math.min(ms, (double) Math.max(maxInterval.toMillis(), interval.toMillis()));
+    }
+
+    /** The backoff in milliseconds after {@code failures} consecutive failed polls (1-based). */
+    long errorBackoffMillis(int failures) {
+        double ms = interval.toMillis() * Math.pow(2, Math.min(30, Math.max(0, failures - 1)));
+        return (long) Math.min(ms, (double) maxErrorBackoff.toMillis());
+    }
+
+    /** Applies jitter to a delay, given a uniform draw {@code u} in [0, 1). */
+    long jittered(long millis, double u) {
+        return jitter == 0 ? millis : Math.max(0, Math.round(millis * (1 - jitter + 2 * jitter * u)));
+    }
+
+    private static Duration positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static Duration nonNegative(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + value);
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "PollPolicy{firstPollDelay=" + firstPollDelay + ", interval=" + interval + ", multiplier=" + multiplier
+                + ", maxInterval=" + maxInterval + ", jitter=" + jitter + ", spread=" + spread + ", deadline="
+                + deadline + ", maxPolls=" + maxPolls + ", maxRetryAfter=" + maxRetryAfter + ", maxErrorBackoff="
+                + maxErrorBackoff + ", followUpGrace=" + followUpGrace + '}';
+    }
+}

@@ -1,0 +1,36 @@
+package dev.agentjobs.poll;
+
+import dev.agentjobs.api.Job;
+import dev.agentjobs.api.JobEvent;
+import dev.agentjobs.api.JobStatus;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/** Turns two consecutive snapshots of a job into the events that tell what changed, in a fixed order. */
+final class Transitions {
+
+    private Transitions() {
+    }
+
+    /**
+     * Emits, in order: a status change to a non-terminal status, a new pull-request link, and last the
+     * terminal status. Nothing when neither status nor link changed.
+     *
+     * @param before the snapshot seen last, or {@code null} when none was seen yet
+     */
+    static void diff(Job before, Job now, Instant at, Consumer<JobEvent> out) {
+        JobStatus previous = before == null ? null : before.status();
+        boolean statusChanged = previous != now.status();
+        if (statusChanged && !now.isTerminal()) {
+            out.accept(new JobEvent(JobEvent.Kind.STATUS_CHANGED, now, previous, at));
+        }
+        String linkBefore = before == null ? null : before.prLink();
+        if (now.prLink() != null && !Objects.equals(linkBefore, now.prLink())) {
+            out.accept(new JobEvent(JobEvent.Kind.PR_LINKED, now, previous, at));
+        }
+        if (statusChanged && now.isTerminal()) {
+            out.accept(new JobEvent(JobEvent.Kind.TERMINAL, now, previous, at));
+        }
+    }
+}
