@@ -28,8 +28,7 @@ final class AgentJobsPoller implements Poller {
                 .apiKey(ApiKey.of(target.apiKey()))
                 .listener(new Timing(recorder))
                 .build();
-        PollPolicy policy = PollPolicy.fixed(Duration.ofNanos(recorder.intervalNanos()))
-                .firstPollDelay(Duration.ZERO);
+        PollPolicy policy = PollPolicy.fixed(Duration.ofNanos(recorder.intervalNanos()));
         this.watcher = JobWatcher.builder(client).policy(policy).build();
     }
 
