@@ -59,8 +59,8 @@ final class ThreadPoller implements Poller {
                 MethodType.methodType(Class.forName("java.lang.Thread$Builder$OfVirtual")));
         MethodHandle start = lookup.findVirtual(builderType, "start", MethodType.methodType(Thread.class,
                 Runnable.class));
-        return MethodHandles.filterArguments(start, 0, ofVirtual.asType(MethodType.methodType(builderType)))
-                .asType(MethodType.methodType(Thread.class, Runnable.class));
+        // (Runnable) -> start(ofVirtual(), runnable)
+        return MethodHandles.collectArguments(start, 0, ofVirtual.asType(MethodType.methodType(builderType)));
     }
 
     @Override
