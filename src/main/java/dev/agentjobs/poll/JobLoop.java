@@ -10,6 +10,7 @@ import dev.agentjobs.api.PollLimitExceededException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -121,7 +122,12 @@ final class JobLoop implements Runnable {
         }
         boolean ignoreTerminal = job.isTerminal() && awaitActiveUntilMillis > engine.nowMillis();
         if (!ignoreTerminal) {
-            Transitions.diff(last, job, engine.clock.instant(), sink::tryEmitNext);
+            Instant at = engine.clock.instant();
+            Transitions.diff(last, job, at, sink::tryEmitNext);
+            if (job.isTerminal() && last != null && last.status() == job.status()) {
+                // A follow-up whose grace ran out without showing active: the watch still ends with TERMINAL.
+                sink.tryEmitNext(new JobEvent(JobEvent.Kind.TERMINAL, job, last.status(), at));
+            }
             last = job;
             if (job.isTerminal()) {
                 finish(null);
