@@ -1,12 +1,14 @@
 package dev.agentjobs.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import javax.imageio.ImageIO;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -55,11 +57,14 @@ final class Chart {
                 PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         LogAxis x = new LogAxis("jobs (N)");
-        x.setBase(10);
+        x.setNumberFormatOverride(new DecimalFormat("#,##0"));
         plot.setDomainAxis(x);
         LogAxis y = new LogAxis(label);
-        y.setBase(10);
+        y.setNumberFormatOverride(new DecimalFormat("#,##0"));
         plot.setRangeAxis(y);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setRenderer(new XYLineAndShapeRenderer(true, true));
         return chart;
     }

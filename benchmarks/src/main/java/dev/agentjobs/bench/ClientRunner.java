@@ -122,6 +122,10 @@ public final class ClientRunner {
         lateness.put("p99", window.p99Ms());
         lateness.put("max", window.maxMs());
         out.put("latenessMs", lateness);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("p50", window.answerP50Ms());
+        answer.put("p99", window.answerP99Ms());
+        out.put("answerMs", answer);
         out.put("polls", window.polls());
         out.put("errors", window.errors());
         out.put("pollsPerS", round(window.polls() / seconds));

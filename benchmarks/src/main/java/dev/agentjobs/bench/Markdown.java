@@ -27,7 +27,7 @@ final class Markdown {
         md.append("![CPU per poll and heap per job against N](").append(pngName).append(")\n\n");
         md.append("## watch: N jobs polled at the same rate by every implementation\n\n");
         md.append("| impl | N | status | CPU us/poll | heap B/job | threads | lateness p50 / p99 / max ms "
-                + "| polls | polls/s (target) | errors |\n|---|---:|---|---:|---:|---:|---|---:|---|---:|\n");
+                + "| answer p50 / p99 ms | polls | polls/s (target) | errors |\n|---|---:|---|---:|---:|---:|---|---|---:|---|---:|\n");
         for (int n : Report.jobCounts(report.path("results"))) {
             for (String impl : Report.IMPLS) {
                 JsonNode r = find(report, "watch", impl, n);
@@ -37,15 +37,17 @@ final class Markdown {
                 md.append("| ").append(impl).append(" | ").append(String.format("%,d", n)).append(" | ");
                 if (!"ok".equals(r.path("status").asText())) {
                     md.append(r.path("status").asText()).append(": ").append(cell(r.path("reason").asText()))
-                            .append(" | | | | | | | |\n");
+                            .append(" | | | | | | | | |\n");
                     continue;
                 }
+                JsonNode a = r.path("answerMs");
                 JsonNode l = r.path("latenessMs");
                 md.append("ok | ").append(num(r, "cpuMicrosPerPoll")).append(" | ").append(num(r, "heapBytesPerJob"))
                         .append(" | ").append(r.path("threads").asInt()).append(" | ")
                         .append(l.path("p50").asDouble()).append(" / ").append(l.path("p99").asDouble()).append(" / ")
-                        .append(l.path("max").asDouble()).append(" | ").append(r.path("polls").asLong()).append(" | ")
-                        .append(num(r, "pollsPerS")).append(" (").append(2000).append(") | ")
+                        .append(l.path("max").asDouble()).append(" | ").append(a.path("p50").asDouble()).append(" / ")
+                        .append(a.path("p99").asDouble()).append(" | ").append(r.path("polls").asLong()).append(" | ")
+                        .append(num(r, "pollsPerS")).append(" (").append(num(r, "targetPollsPerS")).append(") | ")
                         .append(r.path("errors").asLong()).append(" |\n");
             }
         }

@@ -18,7 +18,9 @@ final class PollRecorder {
 
     private final long intervalNanos;
     private final long[] dueNanos;
+    private final long[] sentNanos;
     private final Recorder lateness = new Recorder(3);
+    private final Recorder latency = new Recorder(3);
     private final LongAdder polls = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private volatile boolean measuring;
@@ -26,6 +28,7 @@ final class PollRecorder {
     PollRecorder(int jobs, long intervalNanos) {
         this.intervalNanos = intervalNanos;
         this.dueNanos = new long[jobs];
+        this.sentNanos = new long[jobs];
     }
 
     long intervalNanos() {
@@ -39,17 +42,22 @@ final class PollRecorder {
 
     /** A poll request of {@code job} is leaving now. */
     void sent(int job) {
+        long now = System.nanoTime();
+        sentNanos[job] = now;
         if (measuring) {
-            long late = System.nanoTime() - dueNanos[job];
+            long late = now - dueNanos[job];
             lateness.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(late)));
         }
     }
 
     /** A poll of {@code job} got its answer; the next one is due one interval from now. */
     void completed(int job) {
-        dueNanos[job] = System.nanoTime() + intervalNanos;
+        long now = System.nanoTime();
+        dueNanos[job] = now + intervalNanos;
         if (measuring) {
             polls.increment();
+            // Answer time: with a fixed delay after each answer, a slow server lowers the poll rate.
+            latency.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(now - sentNanos[job])));
         }
     }
 
@@ -73,6 +81,7 @@ final class PollRecorder {
         polls.reset();
         errors.reset();
         lateness.reset();
+        latency.reset();
         measuring = true;
     }
 
@@ -80,11 +89,14 @@ final class PollRecorder {
     Window endWindow() {
         measuring = false;
         Histogram h = lateness.getIntervalHistogram();
+        Histogram a = latency.getIntervalHistogram();
         return new Window(polls.sum(), errors.sum(), h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
+                a.getValueAtPercentile(50) / 1000.0, a.getValueAtPercentile(99) / 1000.0);
     }
 
-    /** Figures of one measured window; lateness in milliseconds. */
-    record Window(long polls, long errors, double p50Ms, double p99Ms, double maxMs) {
+    /** Figures of one measured window; lateness and answer times in milliseconds. */
+    record Window(long polls, long errors, double p50Ms, double p99Ms, double maxMs, double answerP50Ms,
+                  double answerP99Ms) {
     }
 }

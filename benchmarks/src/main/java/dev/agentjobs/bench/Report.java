@@ -27,7 +27,7 @@ public final class Report {
 
     static final List<String> IMPLS = List.of("agentjobs", "raw-netty", "azure-poller", "virtual-threads", "threads");
     private static final String[] FIGURES = {"cpuMicrosPerPoll", "heapBytesPerJob", "threads", "polls", "errors",
-        "pollsPerS", "cpuUtilisation", "gcMsInWindow"};
+        "pollsPerS", "targetPollsPerS", "cpuUtilisation", "gcMsInWindow"};
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Report() {
@@ -96,6 +96,10 @@ public final class Report {
                 ObjectNode late = r.putObject("latenessMs");
                 for (String p : new String[] {"p50", "p99", "max"}) {
                     late.put(p, median(ok.stream().map(n -> n.path("latenessMs")).toList(), p));
+                }
+                ObjectNode answer = r.putObject("answerMs");
+                for (String p : new String[] {"p50", "p99"}) {
+                    answer.put(p, median(ok.stream().map(n -> n.path("answerMs")).toList(), p));
                 }
                 r.put("intervalMs", first.path("intervalMs").asLong());
                 r.put("windowS", first.path("windowS").asDouble());
