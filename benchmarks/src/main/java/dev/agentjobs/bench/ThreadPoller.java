@@ -1,5 +1,6 @@
 package dev.agentjobs.bench;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -7,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -35,6 +38,8 @@ final class ThreadPoller implements Poller {
     public void open(Target target, PollRecorder recorder) throws ReflectiveOperationException {
         if (virtual) {
             startVirtual = virtualThreadStarter();
+        } else {
+            requireThreadRoom(target.jobs());
         }
         this.target = target;
         this.recorder = recorder;
@@ -43,6 +48,26 @@ final class ThreadPoller implements Poller {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
+    }
+
+    /**
+     * Refuses, as a failure of this peer, a job count the kernel cannot give threads to: every platform
+     * thread takes a pid, and running the machine out of pids would break every other process on it.
+     */
+    static void requireThreadRoom(int jobs) {
+        long limit = Math.min(kernelLimit("/proc/sys/kernel/pid_max"), kernelLimit("/proc/sys/kernel/threads-max"));
+        if (jobs > limit * 3 / 4) {
+            throw new IllegalStateException("not attempted: " + jobs + " platform threads exceed what this kernel"
+                    + " allows (pid_max/threads-max " + limit + "; every thread takes a pid)");
+        }
+    }
+
+    private static long kernelLimit(String file) {
+        try {
+            return Long.parseLong(Files.readString(Path.of(file)).strip());
+        } catch (IOException | NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** {@code runnable -> Thread.ofVirtual().start(runnable)}, or a failure naming the JDK that lacks it. */
