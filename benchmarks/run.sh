@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Runs the agentjobs benchmarks (issue 4): benchmarks/run.sh [--quick] [--out FILE.json]
+#
+# Builds the project jar and this module, starts the simulator JVM pinned to CPU 1, then runs every
+# implementation in a fresh client JVM pinned to CPU 0, interleaved (A B C D E, A B C D E, ...), for
+# each N, several rounds; then the economy scenario; then the report (medians, Markdown, chart).
+# Only the processes this script starts are ever stopped.
+set -euo pipefail
+
+QUICK=0
+OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1; shift ;;
+    --out) OUT="${2:?--out needs a file}"; shift 2 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (use --quick, --out FILE.json)" >&2; exit 2 ;;
+  esac
+done
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$HERE")"
+RESULTS="$HERE/results"
+mkdir -p "$RESULTS"
+[ -n "$OUT" ] || OUT="$RESULTS/results.json"
+
+IMPLS=(agentjobs raw-netty azure-poller virtual-threads threads)
+if [ "$QUICK" = 1 ]; then
+  MODE=quick; NS=(1000 10000); ROUNDS=3; WARMUP_S=5; WINDOW_S=3
+else
+  MODE=full; NS=(1000 10000 100000); ROUNDS=3; WARMUP_S=25; WINDOW_S=20
+fi
+RATE=2000   # GET/s for every implementation: interval = N / RATE
+# For trying the harness itself: BENCH_NS="1000" BENCH_ROUNDS=1 BENCH_IMPLS="raw-netty agentjobs" run.sh --quick
+[ -n "${BENCH_NS:-}" ] && read -r -a NS <<< "$BENCH_NS"
+[ -n "${BENCH_ROUNDS:-}" ] && ROUNDS="$BENCH_ROUNDS"
+[ -n "${BENCH_IMPLS:-}" ] && read -r -a IMPLS <<< "$BENCH_IMPLS"
+LOAD_AT_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
+
+# JDK 25 where present (virtual threads need 21+); otherwise the default JDK, virtual threads skipped.
+JDK="$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1 || true)"
+if [ -n "$JDK" ] && [ -x "$JDK/bin/java" ]; then JAVA="$JDK/bin/java"; else JAVA="$(command -v java)"; fi
+JDK_VERSION="$("$JAVA" -version 2>&1 | head -1)"
+
+if [ "$(nproc --all)" -ge 2 ] && command -v taskset >/dev/null; then
+  PIN_CLIENT=(taskset -c 0); PIN_SERVER=(taskset -c 1)
+  PINNING="Client JVM pinned to CPU 0, simulator JVM to CPU 1 (taskset)."
+else
+  PIN_CLIENT=(); PIN_SERVER=()
+  PINNING="Not pinned (fewer than 2 CPUs or no taskset): client and simulator share the CPUs."
+fi
+
+WORK="$(mktemp -d)"
+SIM_PID=""
+cleanup() {
+  exec 7>&- 2>/dev/null || true
+  if [ -n "$SIM_PID" ] && kill -0 "$SIM_PID" 2>/dev/null; then kill "$SIM_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== building (project jar, then the benchmarks module) with $JDK_VERSION"
+(cd "$ROOT" && mvn -B -q -DskipTests install)
+(cd "$HERE" && mvn -B -q compile)
+CP="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
+JVM_OPTS=(-XX:+UseG1GC -Xmx3g -Djava.awt.headless=true)
+
+# A throwaway key: the simulator checks it, nothing else ever sees it (it is passed through the environment).
+export BENCH_API_KEY="mint_bench_$RANDOM$RANDOM"
+
+MAX_N=0; for n in "${NS[@]}"; do [ "$n" -gt "$MAX_N" ] && MAX_N=$n; done
+echo "== starting the simulator with $MAX_N jobs"
+mkfifo "$WORK/sim.in"
+"${PIN_SERVER[@]}" "$JAVA" -Xmx2g -cp "$CP" dev.agentjobs.bench.SimulatorServer --jobs "$MAX_N" \
+  < "$WORK/sim.in" > "$WORK/sim.out" 2> "$WORK/sim.err" &
+SIM_PID=$!
+exec 7> "$WORK/sim.in"   # the simulator serves until this descriptor closes (also if this script dies)
+URL=""
+for _ in $(seq 300); do
+  URL="$(sed -n 's/^url //p' "$WORK/sim.out")"
+  [ -n "$URL" ] && break
+  kill -0 "$SIM_PID" 2>/dev/null || { cat "$WORK/sim.err" >&2; echo "simulator died" >&2; exit 1; }
+  sleep 0.2
+done
+[ -n "$URL" ] || { echo "simulator did not start" >&2; exit 1; }
+echo "   simulator at $URL (pid $SIM_PID)"
+
+RUNS="$WORK/runs.jsonl"
+: > "$RUNS"
+for n in "${NS[@]}"; do
+  INTERVAL_MS=$(( n * 1000 / RATE ))
+  LIMIT=$(( WARMUP_S + WINDOW_S + INTERVAL_MS / 1000 + 180 ))
+  for round in $(seq "$ROUNDS"); do
+    for impl in "${IMPLS[@]}"; do
+      printf '   N=%-6s round %s %-16s ' "$n" "$round" "$impl"
+      code=0
+      timeout "$LIMIT" "${PIN_CLIENT[@]}" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" dev.agentjobs.bench.ClientRunner \
+        --impl "$impl" --url "$URL" --jobs "$n" --interval-ms "$INTERVAL_MS" \
+        --warmup-s "$WARMUP_S" --window-s "$WINDOW_S" --round "$round" \
+        > "$WORK/run.out" 2> "$WORK/run.err" || code=$?
+      line="$(grep '^{' "$WORK/run.out" | tail -1 || true)"
+      if [ -z "$line" ]; then
+        why="$(grep -v '^\s*$' "$WORK/run.err" | grep -v SLF4J | tail -1 | tr '"\\' "'/" | cut -c1-200)"
+        line="{\"scenario\":\"watch\",\"impl\":\"$impl\",\"jobs\":$n,\"round\":$round,\"status\":\"failed\",\"reason\":\"client JVM exit $code without a result: $why\"}"
+      fi
+      echo "$line" >> "$RUNS"
+      echo "$line" | sed -E 's/.*"status":"([a-z]+)".*/\1/' | tr -d '\n'
+      echo "$line" | grep -o '"cpuMicrosPerPoll":[0-9.]*,"heapBytesPerJob":[0-9.-]*' | sed 's/^/ /' || echo
+    done
+  done
+done
+
+echo "== economy scenario (virtual time)"
+"${PIN_CLIENT[@]}" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" dev.agentjobs.bench.Economy 2> "$WORK/economy.err" \
+  | grep '^{' >> "$RUNS" || { echo "economy failed:" >&2; tail -5 "$WORK/economy.err" >&2; }
+
+exec 7>&-
+wait "$SIM_PID" 2>/dev/null || true
+SIM_PID=""
+
+CPU_MODEL="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' | tr -d '"\\' || echo unknown)"
+MEM="$(awk '/MemTotal/ {printf "%.0f GiB RAM", $2/1048576}' /proc/meminfo 2>/dev/null || echo unknown)"
+cat > "$WORK/machine.json" <<JSON
+{"date": "$(date -u +%Y-%m-%dT%H:%MZ)", "cpu": "$CPU_MODEL", "cores": $(nproc --all), "memory": "$MEM",
+ "os": "$(uname -sr)", "jdk": "$(echo "$JDK_VERSION" | tr -d '"\\')", "pinning": "$PINNING",
+ "mode": "$MODE", "rounds": $ROUNDS, "warmupS": $WARMUP_S, "windowS": $WINDOW_S, "ratePerS": $RATE,
+ "jvmOptions": "${JVM_OPTS[*]}", "loadAverage": "$LOAD_AT_START"}
+JSON
+cp "$RUNS" "$RESULTS/runs-$MODE.jsonl"
+"$JAVA" -Djava.awt.headless=true -cp "$CP" dev.agentjobs.bench.Report --in "$RUNS" --machine "$WORK/machine.json" \
+  --out "$OUT" --md "$RESULTS/RESULTS.md" --png "$RESULTS/chart.png" --png-name chart.png 2> >(grep -v SLF4J >&2)
+echo "== wrote $OUT, $RESULTS/RESULTS.md, $RESULTS/chart.png"
