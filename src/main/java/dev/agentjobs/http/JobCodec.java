@@ -1,6 +1,8 @@
 package dev.agentjobs.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,8 +14,6 @@ import dev.agentjobs.api.JobStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
@@ -34,16 +34,10 @@ final class JobCodec {
             .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false);
 
     private static final int MAX_PLAIN_ERROR_CHARS = 200;
+    /** Repository URLs and model names repeat across all the jobs of a project: keep one copy of each. */
+    private static final StringCache SHARED = new StringCache(256);
 
     private JobCodec() {
-    }
-
-    /** The wire shape of an AgentJob; strings only, so a bad timestamp cannot fail the bind. */
-    record WireJob(String id, String status, WireSource source, String model, String prLink, String createdAt,
-                   String archivedAt) {
-    }
-
-    record WireSource(String repository, String ref) {
     }
 
     /** The body is not an AgentJob; the message says why without quoting the body. */
@@ -62,29 +56,108 @@ final class JobCodec {
         }
     }
 
+    /** Same as {@link #decodeJob(byte[], String)} with no id to reuse. */
     static Job decodeJob(byte[] body) throws DecodeException {
+        return decodeJob(body, null);
+    }
+
+    /**
+     * Reads an AgentJob with a streaming parser: no tree, no reflection, one pass. A poll decodes one of
+     * these per request, and a watched job keeps its last snapshot, so the strings it holds are shared where
+     * they repeat: the id is {@code knownId} when equal, and repository and model come from a small cache.
+     *
+     * @param knownId the id the caller asked for, or {@code null}
+     */
+    static Job decodeJob(byte[] body, String knownId) throws DecodeException {
         if (body.length == 0) {
             throw new DecodeException("empty body", null);
         }
-        JsonNode tree;
-        try {
-            tree = MAPPER.readTree(body);
-        } catch (IOException e) {
+        try (JsonParser p = MAPPER.getFactory().createParser(body)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new DecodeException("body is a JSON " + kind(first) + ", not an object", null);
+            }
+            String id = null;
+            String status = null;
+            JobSource source = null;
+            String model = null;
+            String prLink = null;
+            Instant createdAt = null;
+            Instant archivedAt = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                p.nextToken();
+                switch (name) {
+                    case "id" -> {
+                        id = scalar(p, name);
+                        if (id != null && id.equals(knownId)) {
+                            id = knownId;
+                        }
+                    }
+                    case "status" -> status = scalar(p, name);
+                    case "source" -> source = source(p);
+                    case "model" -> model = SHARED.canonical(scalar(p, name));
+                    case "prLink" -> prLink = scalar(p, name);
+                    case "createdAt" -> createdAt = Timestamps.parse(scalar(p, name));
+                    case "archivedAt" -> archivedAt = Timestamps.parse(scalar(p, name));
+                    default -> p.skipChildren();
+                }
+            }
+            return new Job(id, JobStatus.fromWire(status), source, model, prLink, createdAt, archivedAt);
+        } catch (JsonProcessingException e) {
             throw new DecodeException("body is not JSON", e);
-        }
-        if (tree == null || !tree.isObject()) {
-            throw new DecodeException("body is a JSON " + (tree == null ? "nothing" : tree.getNodeType()
-                    .name().toLowerCase(Locale.ROOT)) + ", not an object", null);
-        }
-        WireJob w;
-        try {
-            w = MAPPER.treeToValue(tree, WireJob.class);
         } catch (IOException e) {
-            throw new DecodeException("body does not have the shape of a job", e);
+            throw new DecodeException("body could not be read", e);
         }
-        JobSource source = w.source() == null ? null : new JobSource(w.source().repository(), w.source().ref());
-        return new Job(w.id(), JobStatus.fromWire(w.status()), source, w.model(), w.prLink(),
-                instant(w.createdAt()), instant(w.archivedAt()));
+    }
+
+    private static JobSource source(JsonParser p) throws IOException, DecodeException {
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new DecodeException("body does not have the shape of a job: source is a JSON "
+                    + kind(p.currentToken()), null);
+        }
+        String repository = null;
+        String ref = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            switch (name) {
+                case "repository" -> repository = SHARED.canonical(scalar(p, "source." + name));
+                case "ref" -> ref = scalar(p, "source." + name);
+                default -> p.skipChildren();
+            }
+        }
+        return new JobSource(repository, ref);
+    }
+
+    /** A string, number or boolean as text (as a bind to String would give); null for null; else the wrong shape. */
+    private static String scalar(JsonParser p, String field) throws IOException, DecodeException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t.isScalarValue()) {
+            return p.getText();
+        }
+        throw new DecodeException("body does not have the shape of a job: " + field + " is a JSON " + kind(t), null);
+    }
+
+    private static String kind(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        return switch (t) {
+            case START_OBJECT -> "object";
+            case START_ARRAY -> "array";
+            case VALUE_STRING -> "string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+            case VALUE_TRUE, VALUE_FALSE -> "boolean";
+            case VALUE_NULL -> "null";
+            default -> t.name().toLowerCase(Locale.ROOT);
+        };
     }
 
     /**
@@ -119,20 +192,5 @@ final class JobCodec {
             return null;
         }
         return s.length() <= MAX_PLAIN_ERROR_CHARS ? s : s.substring(0, MAX_PLAIN_ERROR_CHARS) + "...";
-    }
-
-    private static Instant instant(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.strip()).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return Instant.parse(value.strip());
-            } catch (DateTimeParseException e2) {
-                return null;
-            }
-        }
     }
 }

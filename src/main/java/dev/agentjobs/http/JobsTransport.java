@@ -128,7 +128,7 @@ public final class JobsTransport {
                             e -> errors.malformed(call, jobId, status, e.getMessage(), e))
                     .flatMap(b -> {
                         try {
-                            return Mono.just(JobCodec.decodeJob(b));
+                            return Mono.just(JobCodec.decodeJob(b, jobId));
                         } catch (JobCodec.DecodeException e) {
                             return Mono.error(errors.malformed(call, jobId, status, e.getMessage(), e));
                         }

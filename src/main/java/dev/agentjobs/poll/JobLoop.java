@@ -10,7 +10,6 @@ import dev.agentjobs.api.PollLimitExceededException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -122,13 +121,16 @@ final class JobLoop implements Runnable {
         }
         boolean ignoreTerminal = job.isTerminal() && awaitActiveUntilMillis > engine.nowMillis();
         if (!ignoreTerminal) {
-            Instant at = engine.clock.instant();
-            Transitions.diff(last, job, at, sink::tryEmitNext);
-            if (job.isTerminal() && last != null && last.status() == job.status()) {
+            if (Transitions.isChange(last, job)) {
+                // Only a change replaces the kept snapshot, and the new one shares what did not change with
+                // the old: a waiting job holds one snapshot, not one per poll.
+                Job kept = Transitions.sharing(last, job);
+                Transitions.diff(last, kept, engine.clock.instant(), sink::tryEmitNext);
+                last = kept;
+            } else if (job.isTerminal()) {
                 // A follow-up whose grace ran out without showing active: the watch still ends with TERMINAL.
-                sink.tryEmitNext(new JobEvent(JobEvent.Kind.TERMINAL, job, last.status(), at));
+                sink.tryEmitNext(new JobEvent(JobEvent.Kind.TERMINAL, last, last.status(), engine.clock.instant()));
             }
-            last = job;
             if (job.isTerminal()) {
                 finish(null);
                 return;

@@ -13,6 +13,29 @@ final class Transitions {
     private Transitions() {
     }
 
+    /** Whether {@code now} differs from {@code before} in what events report: status or pull-request link. */
+    static boolean isChange(Job before, Job now) {
+        return before == null || before.status() != now.status()
+                || (now.prLink() != null && !now.prLink().equals(before.prLink()));
+    }
+
+    /**
+     * {@code now}, holding {@code before}'s instances wherever the two are equal (id, source, model,
+     * timestamps), so consecutive snapshots of one job do not each keep their own copies.
+     */
+    static Job sharing(Job before, Job now) {
+        if (before == null) {
+            return now;
+        }
+        return new Job(same(before.id(), now.id()), now.status(), same(before.source(), now.source()),
+                same(before.model(), now.model()), same(before.prLink(), now.prLink()),
+                same(before.createdAt(), now.createdAt()), same(before.archivedAt(), now.archivedAt()));
+    }
+
+    private static <T> T same(T before, T now) {
+        return Objects.equals(before, now) ? before : now;
+    }
+
     /**
      * Emits, in order: a status change to a non-terminal status, a new pull-request link, and last the
      * terminal status. Nothing when neither status nor link changed.

@@ -28,6 +28,24 @@ class JobCodecTest {
     }
 
     @Test
+    void snapshotsShareTheRequestedIdAndRepeatedStrings() throws Exception {
+        String knownId = new String("job_7");
+        String body = "{\"id\":\"job_7\",\"status\":\"active\",\"model\":\"m1\","
+                + "\"source\":{\"repository\":\"https://github.com/o/r\",\"ref\":\"b\"}}";
+        Job a = JobCodec.decodeJob(body.getBytes(StandardCharsets.UTF_8), knownId);
+        Job b = JobCodec.decodeJob(body.getBytes(StandardCharsets.UTF_8), "another");
+        assertThat(a.id()).isSameAs(knownId);
+        assertThat(b.id()).isEqualTo("job_7").isNotSameAs(knownId);
+        assertThat(a.source().repository()).isSameAs(b.source().repository());
+        assertThat(a.model()).isSameAs(b.model());
+    }
+
+    @Test
+    void scalarsOfOtherTypesReadAsText() throws Exception {
+        assertThat(decode("{\"id\":123,\"status\":\"active\"}").id()).isEqualTo("123");
+    }
+
+    @Test
     void ignoresUnknownFieldsAndMapsUnknownStatus() throws Exception {
         Job job = decode("{\"id\":\"j\",\"status\":\"paused-by-moon\",\"newField\":{\"x\":[1,2]},\"n\":3}");
         assertThat(job.id()).isEqualTo("j");

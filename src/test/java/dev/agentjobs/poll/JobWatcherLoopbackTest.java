@@ -12,16 +12,17 @@ import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.simulator.AgentJobsSimulator;
 import dev.agentjobs.simulator.CallKind;
-import dev.agentjobs.simulator.SimulatedResponse;
 import dev.agentjobs.simulator.JobDurations;
 import dev.agentjobs.simulator.JobState;
 import dev.agentjobs.simulator.RateLimit;
+import dev.agentjobs.simulator.SimulatedResponse;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -77,10 +78,12 @@ class JobWatcherLoopbackTest {
     void twoHundredSubscribersOfOneJob_shareOnePollLoop_andCancellingThemAllStopsTheGets() throws Exception {
         CountDownLatch fivePolls = new CountDownLatch(5);
         CountDownLatch tenPacerPolls = new CountDownLatch(10);
+        AtomicInteger sharedGets = new AtomicInteger();
         start(JobDurations.fixed(Duration.ofHours(1)), new AgentJobsListener() {
             @Override
             public void requestStarted(ApiCall call, String jobId) {
                 if ("shared".equals(jobId)) {
+                    sharedGets.incrementAndGet();
                     fivePolls.countDown();
                 } else if ("pacer".equals(jobId)) {
                     tenPacerPolls.countDown();
@@ -102,8 +105,8 @@ class JobWatcherLoopbackTest {
         // A late subscriber gets the current state at once.
         assertThat(watcher.watch("shared").blockFirst(TIMEOUT).status()).isEqualTo(JobStatus.ACTIVE);
         subscriptions.forEach(Disposable::dispose);
-        long getsAtCancel = getsOf("shared");
-        assertThat(getsAtCancel).as("one GET per poll, not one per subscriber").isBetween(5L, 6L);
+        int getsAtCancel = sharedGets.get();
+        assertThat(getsAtCancel).as("one GET per poll, not one per subscriber").isBetween(5, 6);
         assertThat(seen).allSatisfy(events -> assertThat(events).extracting(JobEvent::status)
                 .containsExactly(JobStatus.ACTIVE));
         assertThat(watcher.activeWatches()).isZero();
@@ -112,7 +115,9 @@ class JobWatcherLoopbackTest {
         Disposable pacer = watcher.watch("pacer").subscribe();
         assertThat(tenPacerPolls.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         pacer.dispose();
-        assertThat(getsOf("shared")).isEqualTo(getsAtCancel);
+        assertThat(sharedGets).hasValue(getsAtCancel);
+        // A request cancelled in flight may or may not have reached the server; none started after the cancel.
+        assertThat(getsOf("shared")).as("what the server saw").isBetween(getsAtCancel - 1L, (long) getsAtCancel);
     }
 
     @Test

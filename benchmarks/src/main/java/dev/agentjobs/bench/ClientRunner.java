@@ -60,6 +60,11 @@ public final class ClientRunner {
         }
         System.out.println(JSON.writeValueAsString(out));
         System.out.flush();
+        // A recording started with -XX:StartFlightRecording=filename=... is written when stopped; halt() below
+        // would skip the JVM's own dump on exit.
+        for (jdk.jfr.Recording r : jdk.jfr.FlightRecorder.getFlightRecorder().getRecordings()) {
+            r.stop();
+        }
         // Thread-per-job peers leave N threads behind; halt rather than wait for them.
         Runtime.getRuntime().halt(0);
     }
