@@ -39,6 +39,13 @@ final class JobLoop implements Runnable {
 
     private volatile Disposable pending;
 
+    /**
+     * Emissions come from one poll step at a time; only {@link #abort} (a watcher disposed from another
+     * thread) can overlap one, and then the loser retries briefly instead of dropping its signal.
+     */
+    private static final Sinks.EmitFailureHandler RETRY_CONCURRENT =
+            Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
+
     // Poll state: touched by one step at a time.
     private Job last;
     private long startedAtMillis;
@@ -84,7 +91,7 @@ final class JobLoop implements Runnable {
         }
         startedAtMillis = engine.nowMillis();
         if (seedEvent != null) {
-            sink.tryEmitNext(seedEvent);
+            emit(seedEvent);
         }
         if (awaitActive && (seed == null || seed.status() != JobStatus.ACTIVE)) {
             awaitActiveUntilMillis = startedAtMillis + engine.policy.followUpGrace().toMillis();
@@ -125,11 +132,11 @@ final class JobLoop implements Runnable {
                 // Only a change replaces the kept snapshot, and the new one shares what did not change with
                 // the old: a waiting job holds one snapshot, not one per poll.
                 Job kept = Transitions.sharing(last, job);
-                Transitions.diff(last, kept, engine.clock.instant(), sink::tryEmitNext);
+                Transitions.diff(last, kept, engine.clock.instant(), this::emit);
                 last = kept;
             } else if (job.isTerminal()) {
                 // A follow-up whose grace ran out without showing active: the watch still ends with TERMINAL.
-                sink.tryEmitNext(new JobEvent(JobEvent.Kind.TERMINAL, last, last.status(), engine.clock.instant()));
+                emit(new JobEvent(JobEvent.Kind.TERMINAL, last, last.status(), engine.clock.instant()));
             }
             if (job.isTerminal()) {
                 finish(null);
@@ -191,6 +198,10 @@ final class JobLoop implements Runnable {
         }
     }
 
+    private void emit(JobEvent event) {
+        sink.emitNext(event, RETRY_CONCURRENT);
+    }
+
     /** Ends the loop: completes every subscriber, or fails them with {@code error}. */
     private void finish(Throwable error) {
         synchronized (this) {
@@ -201,9 +212,9 @@ final class JobLoop implements Runnable {
         }
         engine.remove(this);
         if (error == null) {
-            sink.tryEmitComplete();
+            sink.emitComplete(RETRY_CONCURRENT);
         } else {
-            sink.tryEmitError(error);
+            sink.emitError(error, RETRY_CONCURRENT);
         }
     }
 
