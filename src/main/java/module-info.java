@@ -26,7 +26,8 @@ module dev.agentjobs {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jsr310;
-    requires info.picocli;
+    // Only the command line uses picocli; library users need not have it.
+    requires static info.picocli;
 
     // picocli reads and sets the command classes' annotated fields reflectively; Jackson binds the
     // transport's private wire records.

@@ -119,7 +119,18 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
         return transport.scheduler();
     }
 
-    /** Frees the event loop and connection pool; calls in flight fail. Idempotent. */
+    /**
+     * Completes when this client starts closing, before its event loop and pool are freed; the watch engine
+     * uses it to end the watches whose timers would otherwise never fire.
+     */
+    public Mono<Void> onClose() {
+        return transport.onClose();
+    }
+
+    /**
+     * Frees the event loop and connection pool, waiting up to 10 s; calls in flight fail. Idempotent. Blocks,
+     * so never call it on the client's own event loop (from a callback): use {@link #disposeLater()} there.
+     */
     @Override
     public void dispose() {
         transport.closeLater().block(Duration.ofSeconds(10));

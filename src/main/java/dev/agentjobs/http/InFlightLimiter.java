@@ -24,6 +24,11 @@ final class InFlightLimiter {
     private final int maxInFlight;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Queue<Ticket> waiters = new ConcurrentLinkedQueue<>();
+    /**
+     * Tickets still waiting. A cancelled ticket stays in the queue (removing it from a linked queue is a scan,
+     * and thousands of polls cancelled at once would make that quadratic); {@link #drain} skips it.
+     */
+    private final AtomicInteger waiting = new AtomicInteger();
     /** Serialises {@link #drain}: a grant can re-enter it synchronously, and it must not recurse. */
     private final AtomicInteger wip = new AtomicInteger();
 
@@ -40,6 +45,7 @@ final class InFlightLimiter {
             Ticket ticket = new Ticket();
             return Mono.<Void>create(sink -> {
                         ticket.sink = sink;
+                        waiting.incrementAndGet();
                         waiters.offer(ticket);
                         drain();
                     })
@@ -58,9 +64,9 @@ final class InFlightLimiter {
         return inFlight.get();
     }
 
-    /** Requests waiting for a permit now (cancelled waiters are removed at once). */
+    /** Requests waiting for a permit now (cancelled waiters no longer count). */
     int waiting() {
-        return waiters.size();
+        return waiting.get();
     }
 
     private void drain() {
@@ -99,6 +105,7 @@ final class InFlightLimiter {
             if (!state.compareAndSet(WAITING, GRANTED)) {
                 return false;
             }
+            waiting.decrementAndGet();
             sink.success();
             return true;
         }
@@ -106,7 +113,7 @@ final class InFlightLimiter {
         void finish() {
             int s = state.getAndSet(DONE);
             if (s == WAITING) {
-                waiters.remove(this);
+                waiting.decrementAndGet();
             } else if (s == GRANTED) {
                 inFlight.decrementAndGet();
                 drain();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.agentjobs.api.ApiKey;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobSource;
 import dev.agentjobs.api.JobStatus;
@@ -103,11 +104,14 @@ final class JobCodec {
                     default -> p.skipChildren();
                 }
             }
-            return new Job(id, JobStatus.fromWire(status), source, model, prLink, createdAt, archivedAt);
+            // The schema marks no property required: a GET without an id is still the job that was asked for.
+            return new Job(id == null ? knownId : id, JobStatus.fromWire(status), source, model, prLink,
+                    createdAt, archivedAt);
         } catch (JsonProcessingException e) {
-            throw new DecodeException("body is not JSON", e);
+            // Not kept as the cause: Jackson's message quotes the offending part of the body.
+            throw new DecodeException("body is not JSON (" + e.getClass().getSimpleName() + ")", null);
         } catch (IOException e) {
-            throw new DecodeException("body could not be read", e);
+            throw new DecodeException("body could not be read", null);
         }
     }
 
@@ -162,9 +166,10 @@ final class JobCodec {
 
     /**
      * The server's error text: the {@code error} string of a JSON body, else a short plain-text body on one
-     * line, else {@code null} (an HTML page or a long dump says nothing a caller can use).
+     * line, else {@code null} (an HTML page or a long dump says nothing a caller can use). The key is
+     * redacted before the text is cut to length, so no prefix of it can survive a cut.
      */
-    static String errorText(byte[] body) {
+    static String errorText(byte[] body, ApiKey key) {
         if (body.length == 0) {
             return null;
         }
@@ -172,13 +177,13 @@ final class JobCodec {
             JsonNode tree = MAPPER.readTree(body);
             if (tree != null && tree.isObject()) {
                 JsonNode error = tree.get("error");
-                return error != null && error.isTextual() ? oneLine(error.asText()) : null;
+                return error != null && error.isTextual() ? oneLine(key.redactFrom(error.asText())) : null;
             }
             if (tree != null && tree.isTextual()) {
-                return oneLine(tree.asText());
+                return oneLine(key.redactFrom(tree.asText()));
             }
         } catch (IOException notJson) {
-            String text = new String(body, StandardCharsets.UTF_8).strip();
+            String text = key.redactFrom(new String(body, StandardCharsets.UTF_8)).strip();
             if (!text.isEmpty() && text.length() <= MAX_PLAIN_ERROR_CHARS && !text.startsWith("<")) {
                 return oneLine(text);
             }

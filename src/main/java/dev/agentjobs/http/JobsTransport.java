@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -35,6 +36,7 @@ public final class JobsTransport {
     private final NettyResources netty;
     private final Scheduler scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Sinks.Empty<Void> closing = Sinks.empty();
     private final Mono<Void> disposal;
 
     public JobsTransport(TransportSettings settings) {
@@ -72,9 +74,17 @@ public final class JobsTransport {
     /** Marks the transport closed and frees its pool and event loop; idempotent. */
     public Mono<Void> closeLater() {
         return Mono.defer(() -> {
-            closed.set(true);
+            if (closed.compareAndSet(false, true)) {
+                // Told before the event loop goes: whoever waits on a timer of this client can still end.
+                closing.tryEmitEmpty();
+            }
             return disposal;
         });
+    }
+
+    /** Completes when {@link #closeLater()} is first called, before the resources are freed. */
+    public Mono<Void> onClose() {
+        return closing.asMono();
     }
 
     public boolean isClosed() {
@@ -128,7 +138,12 @@ public final class JobsTransport {
                             e -> errors.malformed(call, jobId, status, e.getMessage(), e))
                     .flatMap(b -> {
                         try {
-                            return Mono.just(JobCodec.decodeJob(b, jobId));
+                            Job job = JobCodec.decodeJob(b, jobId);
+                            if (job.id() == null) {
+                                // A created job without an id can never be looked at again.
+                                throw new JobCodec.DecodeException("the job in the response has no id", null);
+                            }
+                            return Mono.just(job);
                         } catch (JobCodec.DecodeException e) {
                             return Mono.error(errors.malformed(call, jobId, status, e.getMessage(), e));
                         }
@@ -140,7 +155,7 @@ public final class JobsTransport {
                 .flatMap(b -> {
                     tracker.httpError();
                     String retryAfter = res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER);
-                    return Mono.error(errors.fromStatus(call, jobId, status, JobCodec.errorText(b),
+                    return Mono.error(errors.fromStatus(call, jobId, status, JobCodec.errorText(b, settings.apiKey()),
                             RetryAfter.parse(retryAfter, settings.clock())));
                 });
     }

@@ -8,10 +8,13 @@ import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.PollLimitExceededException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 
@@ -26,6 +29,13 @@ import reactor.core.publisher.Sinks;
  */
 final class JobLoop implements Runnable {
 
+    /**
+     * Emissions come from one poll step at a time; only {@link #abort} (a watcher or client closed from
+     * another thread) can overlap one, and then the loser retries briefly instead of dropping its signal.
+     */
+    private static final Sinks.EmitFailureHandler RETRY_CONCURRENT =
+            Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
+
     private final WatchEngine engine;
     final String jobId;
     // Late subscribers get the latest event at once; the sink is owned here, not restarted by refCount
@@ -37,14 +47,10 @@ final class JobLoop implements Runnable {
     private boolean started;
     private boolean stopped;
 
+    /** The timer or the request of the current step, whichever is live: what a stop must cancel. */
     private volatile Disposable pending;
-
-    /**
-     * Emissions come from one poll step at a time; only {@link #abort} (a watcher disposed from another
-     * thread) can overlap one, and then the loser retries briefly instead of dropping its signal.
-     */
-    private static final Sinks.EmitFailureHandler RETRY_CONCURRENT =
-            Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
+    /** Until when a terminal status is taken for the state before a follow-up; 0 when not waiting. */
+    private volatile long awaitActiveUntilMillis;
 
     // Poll state: touched by one step at a time.
     private Job last;
@@ -52,11 +58,19 @@ final class JobLoop implements Runnable {
     private long polls;
     private long successfulPolls;
     private int failures;
-    private long awaitActiveUntilMillis;
 
     JobLoop(WatchEngine engine, String jobId) {
         this.engine = engine;
         this.jobId = jobId;
+    }
+
+    /**
+     * The events of this loop for one subscriber, counted from its subscription until it ends or cancels.
+     * {@code afterSubscribe} runs once the subscriber is registered with the sink, so a loop started there
+     * cannot emit before its first subscriber listens.
+     */
+    Flux<JobEvent> events(Runnable afterSubscribe) {
+        return new AfterSubscribe<>(sink.asFlux().doFinally(signal -> removeSubscriber()), afterSubscribe);
     }
 
     /** Registers a subscriber; false when the loop already stopped and a fresh one must be made. */
@@ -69,32 +83,31 @@ final class JobLoop implements Runnable {
     }
 
     /**
-     * The events of this loop for one subscriber. {@code afterSubscribe} runs once the subscriber is
-     * registered with the sink, so a loop started there cannot emit before its first subscriber listens.
-     */
-    Flux<JobEvent> events(Runnable afterSubscribe) {
-        return new AfterSubscribe<>(sink.asFlux().doFinally(signal -> removeSubscriber()), afterSubscribe);
-    }
-
-    /**
-     * Starts polling after {@code firstDelayMillis}, once. {@code seed}, when given, is the state this engine
-     * already knows (a job it just created, or the answer to a follow-up message) and {@code seedEvent} the
-     * event that tells it. With {@code awaitActive}, terminal snapshots are taken for the state before a
-     * follow-up until {@code active} shows or the policy's follow-up grace runs out.
+     * Starts polling after {@code firstDelayMillis}, once; a later call only joins. {@code seed}, when given,
+     * is the state this engine already knows (a job it just created, or the answer to a follow-up message)
+     * and {@code seedEvent} the event that tells it, the first event of a new loop. With {@code awaitActive}
+     * (a follow-up), terminal snapshots are taken for the state before the message until {@code active}
+     * shows or the policy's follow-up grace runs out; this holds for a loop that was already running too.
      */
     void start(long firstDelayMillis, Job seed, JobEvent seedEvent, boolean awaitActive) {
+        boolean first;
         synchronized (this) {
-            if (started || stopped) {
+            if (stopped) {
                 return;
             }
+            first = !started;
             started = true;
+        }
+        if (awaitActive && (seed == null || seed.status() != JobStatus.ACTIVE)) {
+            awaitActiveUntilMillis = engine.nowMillis() + engine.policy.followUpGrace().toMillis();
+        }
+        if (!first) {
+            // Joined a running loop: its subscribers already saw the state; the seed would repeat it.
+            return;
         }
         startedAtMillis = engine.nowMillis();
         if (seedEvent != null) {
             emit(seedEvent);
-        }
-        if (awaitActive && (seed == null || seed.status() != JobStatus.ACTIVE)) {
-            awaitActiveUntilMillis = startedAtMillis + engine.policy.followUpGrace().toMillis();
         }
         // A seed that is already terminal is not remembered: the first poll then reports it as TERMINAL.
         last = seed != null && seed.isTerminal() && !awaitActive ? null : seed;
@@ -112,11 +125,38 @@ final class JobLoop implements Runnable {
             return;
         }
         polls++;
-        pending = engine.api.get(jobId, CallRetryPolicy.none())
+        // Published before subscribing: an answer that comes back at once (an open breaker's) sets the next
+        // timer as the pending step, and must not be overwritten by this finished request afterwards.
+        Poll poll = new Poll();
+        pending = poll;
+        engine.api.get(jobId, CallRetryPolicy.none())
                 .transformDeferred(CircuitBreakerOperator.of(engine.breaker))
-                .subscribe(this::onJob, this::onError);
+                .subscribe(poll);
         if (isStopped()) {
-            pending.dispose();
+            poll.dispose();
+        }
+    }
+
+    /** One poll's answer; any failure in handling it ends the watch with that failure, never silently. */
+    private final class Poll extends BaseSubscriber<Job> {
+        @Override
+        protected void hookOnNext(Job job) {
+            try {
+                onJob(job);
+            } catch (Throwable t) {
+                Exceptions.throwIfJvmFatal(t);
+                finish(t);
+            }
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            try {
+                onPollError(error);
+            } catch (Throwable t) {
+                Exceptions.throwIfJvmFatal(t);
+                finish(t);
+            }
         }
     }
 
@@ -136,7 +176,8 @@ final class JobLoop implements Runnable {
                 last = kept;
             } else if (job.isTerminal()) {
                 // A follow-up whose grace ran out without showing active: the watch still ends with TERMINAL.
-                emit(new JobEvent(JobEvent.Kind.TERMINAL, last, last.status(), engine.clock.instant()));
+                emit(new JobEvent(JobEvent.Kind.TERMINAL, Transitions.sharing(last, job), last.status(),
+                        engine.clock.instant()));
             }
             if (job.isTerminal()) {
                 finish(null);
@@ -148,12 +189,15 @@ final class JobLoop implements Runnable {
         }
     }
 
-    private void onError(Throwable error) {
+    private void onPollError(Throwable error) {
         long delay;
         if (error instanceof CallNotPermittedException) {
-            // The breaker is open: no request left, so this does not count as a poll. Wait for it to half-open.
+            // The breaker holds polls back: no request left, so this does not count as a poll. While it is
+            // open, wait out its open period; half-open, it admits a few trial polls, so try again soon.
             polls--;
-            delay = engine.policy.jittered(engine.breakerWaitMillis(), engine.random());
+            long wait = engine.breaker.getState() == CircuitBreaker.State.HALF_OPEN
+                    ? engine.policy.interval().toMillis() : engine.breakerWaitMillis();
+            delay = engine.policy.jittered(wait, engine.random());
         } else if (error instanceof AgentJobsException e && e.isTransient()) {
             failures++;
             delay = e.retryAfter()
@@ -163,7 +207,7 @@ final class JobLoop implements Runnable {
             finish(error);
             return;
         }
-        engine.listener.pollDeferred(jobId, Duration.ofMillis(delay), error);
+        engine.pollDeferred(jobId, delay, error);
         if (!pollLimitHit()) {
             schedule(delay);
         }
@@ -191,7 +235,15 @@ final class JobLoop implements Runnable {
             long left = startedAtMillis + deadline.toMillis() - engine.nowMillis();
             delayMillis = Math.min(delayMillis, Math.max(0, left));
         }
-        Disposable timer = engine.scheduler.schedule(this, delayMillis, TimeUnit.MILLISECONDS);
+        Disposable timer;
+        try {
+            timer = engine.scheduler.schedule(this, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException rejected) {
+            // The scheduler (the client's event loop) is shut down: no poll can ever run again.
+            finish(new IllegalStateException("job '" + jobId + "': cannot schedule the next poll: "
+                    + rejected.getMessage(), rejected));
+            return;
+        }
         pending = timer;
         if (isStopped()) {
             timer.dispose();
@@ -218,7 +270,7 @@ final class JobLoop implements Runnable {
         }
     }
 
-    /** Ends the loop from outside (the engine is being disposed). */
+    /** Ends the loop from outside (the watcher or the client is being closed). */
     void abort(Throwable error) {
         Disposable p = pending;
         finish(error);

@@ -6,6 +6,7 @@ import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobsApi;
+import dev.agentjobs.api.OutcomeUnknownException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -49,7 +51,7 @@ public final class JobWatcher implements Disposable {
 
     private final WatchEngine engine;
     private final JobsApi api;
-    private volatile boolean disposed;
+    private final Disposable closeHook;
 
     private JobWatcher(Builder b) {
         Scheduler scheduler = b.scheduler != null ? b.scheduler : Schedulers.parallel();
@@ -59,6 +61,10 @@ public final class JobWatcher implements Disposable {
         this.api = b.api;
         this.engine = new WatchEngine(b.api, b.policy, scheduler, clock, b.listener,
                 registry.circuitBreaker(b.breakerName), b.random);
+        // Closing the client stops its event loop and with it every poll timer: end the watches instead of
+        // leaving their subscribers waiting forever.
+        this.closeHook = b.clientClosing == null ? Disposables.disposed() : b.clientClosing.subscribe(null, null,
+                () -> engine.close(new IllegalStateException("the client was closed")));
     }
 
     /**
@@ -67,8 +73,10 @@ public final class JobWatcher implements Disposable {
      */
     public static Builder builder(AgentJobsClient client) {
         Objects.requireNonNull(client, "client");
-        return new Builder(client).scheduler(client.scheduler()).clock(client.clock()).listener(client.listener())
-                .breakerName(client.baseUrl() + " " + client.projectId());
+        Builder b = new Builder(client).scheduler(client.scheduler()).clock(client.clock())
+                .listener(client.listener()).breakerName(client.baseUrl() + " " + client.projectId());
+        b.clientClosing = client.onClose();
+        return b;
     }
 
     /**
@@ -106,6 +114,10 @@ public final class JobWatcher implements Disposable {
      */
     public Flux<JobEvent> submit(String prompt) {
         return api.create(prompt).flatMapMany(job -> {
+            if (job.id() == null) {
+                return Flux.error(new OutcomeUnknownException("create: the job was created but the response holds"
+                        + " no id to watch it by", null, 0, null, null, null));
+            }
             JobEvent created = new JobEvent(JobEvent.Kind.CREATED, job, null, engine.clock.instant());
             return engine.attach(job.id(), engine.policy.firstPollDelay().toMillis() + engine.spreadMillis(),
                     job, created, false);
@@ -133,8 +145,9 @@ public final class JobWatcher implements Disposable {
 
     /**
      * Sends a follow-up message, then watches the job through {@code active} again to its next terminal
-     * status. The first event tells the job as the message call returned it. Terminal snapshots seen before
-     * {@code active} are taken for the state before the message until the policy's follow-up grace runs out.
+     * status. The first event tells the job as the message call returned it (or, when the job is being
+     * watched already, its latest state). Terminal snapshots seen before {@code active} are taken for the
+     * state before the message until the policy's follow-up grace runs out.
      */
     public Flux<JobEvent> followUp(String jobId, String prompt) {
         requireId(jobId);
@@ -154,16 +167,19 @@ public final class JobWatcher implements Disposable {
         return engine.policy;
     }
 
-    /** Stops every poll loop; their subscribers get an {@link IllegalStateException}. The client stays open. */
+    /**
+     * Stops every poll loop; their subscribers, and any later subscriber, get an {@link IllegalStateException}.
+     * The client stays open. Closing the client does the same to every watcher built on it.
+     */
     @Override
     public void dispose() {
-        disposed = true;
-        engine.abortAll(new IllegalStateException("the job watcher was disposed"));
+        closeHook.dispose();
+        engine.close(new IllegalStateException("the job watcher was disposed"));
     }
 
     @Override
     public boolean isDisposed() {
-        return disposed;
+        return engine.isClosed();
     }
 
     private static Mono<Job> lastJob(Flux<JobEvent> events) {
@@ -186,6 +202,7 @@ public final class JobWatcher implements Disposable {
         private CircuitBreakerRegistry breakers;
         private String breakerName = "agentjobs";
         private RandomGenerator random = new ThreadLocalRandomGenerator();
+        private Mono<Void> clientClosing;
 
         private Builder(JobsApi api) {
             this.api = api;

@@ -6,6 +6,7 @@ import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobsApi;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -23,6 +24,7 @@ final class WatchEngine {
     final CircuitBreaker breaker;
     private final RandomGenerator random;
     private final ConcurrentHashMap<String, JobLoop> loops = new ConcurrentHashMap<>();
+    private volatile RuntimeException closed;
 
     WatchEngine(JobsApi api, PollPolicy policy, Scheduler scheduler, Clock clock, AgentJobsListener listener,
                 CircuitBreaker breaker, RandomGenerator random) {
@@ -38,17 +40,18 @@ final class WatchEngine {
     /**
      * The events of {@code jobId}'s loop, starting the loop if this is its first subscriber. A loop that is
      * running is joined (its latest event comes first); one that has stopped is replaced, so a later watch
-     * starts again with a GET.
+     * starts again with a GET. The seed event, if any, reaches the first subscriber through the loop itself,
+     * so a subscriber that cancels at any point is always counted out again.
      */
     Flux<JobEvent> attach(String jobId, long firstDelayMillis, Job seed, JobEvent seedEvent, boolean awaitActive) {
         return Flux.defer(() -> {
+            if (closed != null) {
+                return Flux.error(closed);
+            }
             while (true) {
                 JobLoop loop = loops.computeIfAbsent(jobId, id -> new JobLoop(this, id));
                 if (loop.tryAddSubscriber()) {
-                    Flux<JobEvent> events =
-                            loop.events(() -> loop.start(firstDelayMillis, seed, seedEvent, awaitActive));
-                    // The seed event also goes into the loop (for later subscribers); drop its replay here.
-                    return seedEvent == null ? events : events.filter(e -> e != seedEvent).startWith(seedEvent);
+                    return loop.events(() -> loop.start(firstDelayMillis, seed, seedEvent, awaitActive));
                 }
                 loops.remove(jobId, loop);
             }
@@ -63,9 +66,24 @@ final class WatchEngine {
         return loops.size();
     }
 
-    void abortAll(Throwable error) {
+    /** Ends every loop with {@code error}, and every later attach too. */
+    void close(RuntimeException error) {
+        closed = error;
         for (JobLoop loop : loops.values()) {
             loop.abort(error);
+        }
+    }
+
+    boolean isClosed() {
+        return closed != null;
+    }
+
+    /** Tells the listener; a listener that throws must not stop a watch, so its failure is dropped here. */
+    void pollDeferred(String jobId, long delayMillis, Throwable cause) {
+        try {
+            listener.pollDeferred(jobId, Duration.ofMillis(delayMillis), cause);
+        } catch (RuntimeException listenerFailure) {
+            // The listener is observability: its bug is not the job's.
         }
     }
 

@@ -98,7 +98,7 @@ class CallRetryTest {
                 .expectNoEvent(Duration.ofSeconds(32).minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
                 .expectNext("ok")
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertThat(retries).containsExactly("GET j #2 after PT30S", "GET j #3 after PT2S");
     }
 
@@ -115,13 +115,13 @@ class CallRetryTest {
     }
 
     @Test
-    void create_isRetriedOnlyOn429AndUnsentTransportFailures() {
+    void create_isRetriedOn429AndOnTheTransportFailuresTheMapperProvedUnsent() {
         AtomicInteger attempts = new AtomicInteger();
         StepVerifier.withVirtualTime(() -> failing(attempts, rateLimited(Duration.ofSeconds(1)), transport())
                         .retryWhen(new CallRetry(ApiCall.CREATE, null, NO_JITTER, VirtualTimeScheduler.get(), listener)))
                 .thenAwait(Duration.ofSeconds(2))
                 .expectNext("ok")
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertThat(attempts).hasValue(3);
     }
 

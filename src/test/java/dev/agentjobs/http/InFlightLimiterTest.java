@@ -19,6 +19,8 @@ import reactor.test.StepVerifier;
 
 class InFlightLimiterTest {
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     @Test
     void holdsExtraRequestsUntilASlotFrees_inOrder() {
         InFlightLimiter limiter = new InFlightLimiter(2);
@@ -62,7 +64,7 @@ class InFlightLimiterTest {
         gate.tryEmitValue("done");
         assertThat(secondStarted).hasValue(0);
         assertThat(limiter.inFlight()).isZero();
-        StepVerifier.create(limiter.limit(Mono.just("next"))).expectNext("next").verifyComplete();
+        StepVerifier.create(limiter.limit(Mono.just("next"))).expectNext("next").expectComplete().verify(TIMEOUT);
     }
 
     @Test

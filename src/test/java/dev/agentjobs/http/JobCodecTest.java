@@ -3,6 +3,7 @@ package dev.agentjobs.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.agentjobs.api.ApiKey;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobSource;
 import dev.agentjobs.api.JobStatus;
@@ -11,6 +12,8 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class JobCodecTest {
+
+    private static final ApiKey KEY = ApiKey.of("mint_codec_test_secret");
 
     private static Job decode(String json) throws JobCodec.DecodeException {
         return JobCodec.decodeJob(json.getBytes(StandardCharsets.UTF_8));
@@ -89,13 +92,34 @@ class JobCodecTest {
 
     @Test
     void readsTheErrorTextOfJsonAndPlainBodies() {
-        assertThat(JobCodec.errorText(bytes("{\"error\":\"job not found\"}"))).isEqualTo("job not found");
-        assertThat(JobCodec.errorText(bytes("{\"error\":\"two\\nlines\"}"))).isEqualTo("two lines");
-        assertThat(JobCodec.errorText(bytes("{\"message\":\"x\"}"))).isNull();
-        assertThat(JobCodec.errorText(bytes("Bad Gateway"))).isEqualTo("Bad Gateway");
-        assertThat(JobCodec.errorText(bytes("<html><body>oops</body></html>"))).isNull();
-        assertThat(JobCodec.errorText(bytes(""))).isNull();
-        assertThat(JobCodec.errorText(bytes("x".repeat(5000)))).isNull();
+        assertThat(JobCodec.errorText(bytes("{\"error\":\"job not found\"}"), KEY)).isEqualTo("job not found");
+        assertThat(JobCodec.errorText(bytes("{\"error\":\"two\\nlines\"}"), KEY)).isEqualTo("two lines");
+        assertThat(JobCodec.errorText(bytes("{\"message\":\"x\"}"), KEY)).isNull();
+        assertThat(JobCodec.errorText(bytes("Bad Gateway"), KEY)).isEqualTo("Bad Gateway");
+        assertThat(JobCodec.errorText(bytes("<html><body>oops</body></html>"), KEY)).isNull();
+        assertThat(JobCodec.errorText(bytes(""), KEY)).isNull();
+        assertThat(JobCodec.errorText(bytes("x".repeat(5000)), KEY)).isNull();
+    }
+
+    @Test
+    void errorText_redactsTheKeyBeforeCuttingTheText() {
+        String padded = "x".repeat(190) + " " + KEY.reveal() + " tail";
+        String text = JobCodec.errorText(bytes("{\"error\":\"" + padded + "\"}"), KEY);
+        assertThat(text).doesNotContain("mint_").contains(" [REDACT");
+    }
+
+    @Test
+    void aJobWithoutIdIsTheJobAskedFor() throws Exception {
+        Job job = JobCodec.decodeJob(bytes("{\"status\":\"active\"}"), "job_9");
+        assertThat(job.id()).isEqualTo("job_9");
+    }
+
+    @Test
+    void notJsonErrorsDoNotCarryTheParsersQuoteOfTheBody() {
+        assertThatThrownBy(() -> decode("{\"id\": mint_codec_test_secret}"))
+                .isInstanceOf(JobCodec.DecodeException.class)
+                .hasNoCause()
+                .hasMessageNotContaining("mint_");
     }
 
     private static byte[] bytes(String s) {

@@ -3,12 +3,16 @@ package dev.agentjobs.poll;
 import static dev.agentjobs.testing.ScriptedJobsApi.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.DeadlineExceededException;
 import dev.agentjobs.api.ForbiddenException;
+import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobEvent.Kind;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.JobStatus;
+import dev.agentjobs.api.JobsApi;
+import dev.agentjobs.api.OutcomeUnknownException;
 import dev.agentjobs.api.PollLimitExceededException;
 import dev.agentjobs.api.RateLimitedException;
 import dev.agentjobs.api.ServerErrorException;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -30,6 +35,20 @@ class JobWatcherTest {
 
     private final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
     private final ScriptedJobsApi api = new ScriptedJobsApi(vts);
+
+    private final List<Throwable> dropped = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @org.junit.jupiter.api.BeforeEach
+    void catchDroppedErrors() {
+        // A dropped error is a watch that ended without telling its subscribers.
+        reactor.core.publisher.Hooks.onErrorDropped(dropped::add);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void noErrorWasDropped() {
+        reactor.core.publisher.Hooks.resetOnErrorDropped();
+        assertThat(dropped).isEmpty();
+    }
 
     private JobWatcher watcher(PollPolicy policy) {
         return JobWatcher.builder(api).policy(policy).scheduler(vts).random(new Random(42)).build();
@@ -46,7 +65,7 @@ class JobWatcherTest {
                 .expectNext(Kind.STATUS_CHANGED)
                 .thenAwait(Duration.ofMinutes(5))
                 .expectNext(Kind.TERMINAL)
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
 
         // 5, 10, 20, then capped at 20.
         assertThat(api.getTimes("j")).containsExactly(0L, 5_000L, 15_000L, 35_000L, 55_000L, 75_000L);
@@ -74,7 +93,7 @@ class JobWatcherTest {
                     assertThat(e.status()).isEqualTo(JobStatus.COMPLETED);
                     assertThat(e.at().toEpochMilli()).isEqualTo(12_000L);
                 })
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertThat(api.creates()).isEqualTo(1);
         assertThat(api.getTimes("job-1")).containsExactly(12_000L);
     }
@@ -90,7 +109,7 @@ class JobWatcherTest {
                 .recordWith(() -> events)
                 .thenAwait(Duration.ofSeconds(10))
                 .expectNextCount(4)
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertThat(events).extracting(JobEvent::previous, JobEvent::status, JobEvent::kind).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(null, JobStatus.ACTIVE, Kind.STATUS_CHANGED),
                 org.assertj.core.groups.Tuple.tuple(JobStatus.ACTIVE, JobStatus.UNKNOWN, Kind.STATUS_CHANGED),
@@ -160,7 +179,7 @@ class JobWatcherTest {
                 .expectNextCount(1)
                 .thenAwait(Duration.ofHours(1))
                 .assertNext(e -> assertThat(e.kind()).isEqualTo(Kind.TERMINAL))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertThat(api.getTimes("j")).containsExactly(0L, 5_000L, 47_000L, 347_000L);
     }
 
@@ -172,7 +191,7 @@ class JobWatcherTest {
         StepVerifier.withVirtualTime(() -> watcher(policy).watch("j"), () -> vts, Long.MAX_VALUE)
                 .thenAwait(Duration.ofMinutes(1))
                 .assertNext(e -> assertThat(e.kind()).isEqualTo(Kind.TERMINAL))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         // Backoff 2, 4, 8, then capped at 10.
         assertThat(api.getTimes("j")).containsExactly(0L, 2_000L, 6_000L, 14_000L, 24_000L);
     }
@@ -198,12 +217,12 @@ class JobWatcherTest {
         StepVerifier.withVirtualTime(() -> w.run("p"), () -> vts, Long.MAX_VALUE)
                 .thenAwait(Duration.ofSeconds(30))
                 .assertNext(j -> assertThat(j.status()).isEqualTo(JobStatus.FAILED))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         api.script("old", job("old", JobStatus.ARCHIVED));
         JobWatcher fresh = JobWatcher.builder(api).scheduler(VirtualTimeScheduler.create()).build();
         StepVerifier.create(fresh.awaitTerminal("old"))
                 .assertNext(j -> assertThat(j.status()).isEqualTo(JobStatus.ARCHIVED))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
     }
 
     @Test
@@ -262,7 +281,7 @@ class JobWatcherTest {
                 .thenAwait(Duration.ofSeconds(30))
                 .assertNext(e -> assertThat(e.kind()).isEqualTo(Kind.PR_LINKED))
                 .assertNext(e -> assertThat(e.kind()).isEqualTo(Kind.TERMINAL))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertThat(api.messages()).isEqualTo(1);
     }
 
@@ -277,7 +296,7 @@ class JobWatcherTest {
                 .recordWith(() -> events)
                 .thenAwait(Duration.ofMinutes(1))
                 .expectNextCount(3)
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertThat(events).extracting(JobEvent::status)
                 .containsExactly(JobStatus.COMPLETED, JobStatus.ACTIVE, JobStatus.COMPLETED);
         assertThat(api.gets("j")).isEqualTo(4);
@@ -293,7 +312,7 @@ class JobWatcherTest {
                 .expectNoEvent(Duration.ofSeconds(30))
                 .thenAwait(Duration.ofSeconds(10))
                 .assertNext(e -> assertThat(e.kind()).isEqualTo(Kind.TERMINAL))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
     }
 
     @Test
@@ -309,6 +328,88 @@ class JobWatcherTest {
         assertThat(errors).singleElement().isInstanceOf(IllegalStateException.class);
         assertThat(api.gets("j")).isEqualTo(gets);
         assertThat(w.isDisposed()).isTrue();
+    }
+
+    @Test
+    void submit_cancelledRightAfterCreated_leavesNoLoopBehind() {
+        api.script("job-1", job("job-1", JobStatus.ACTIVE));
+        JobWatcher w = watcher(PollPolicy.fixed(Duration.ofSeconds(1)));
+        StepVerifier.create(w.submit("p").take(1))
+                .assertNext(e -> assertThat(e.kind()).isEqualTo(Kind.CREATED))
+                .expectComplete().verify(TIMEOUT);
+        assertThat(w.activeWatches()).isZero();
+
+        Disposable later = w.watch("job-1").subscribe();
+        later.dispose();
+        vts.advanceTimeBy(Duration.ofMinutes(10));
+        assertThat(api.gets("job-1")).as("only the later watch's first poll").isEqualTo(1);
+        assertThat(w.activeWatches()).isZero();
+    }
+
+    @Test
+    void followUp_onAJobAlreadyWatched_takesStaleTerminalStatusesForTheOldOne() {
+        api.onMessage(id -> job(id, JobStatus.COMPLETED));
+        api.script("j", job("j", JobStatus.ACTIVE), job("j", JobStatus.COMPLETED), job("j", JobStatus.COMPLETED),
+                job("j", JobStatus.ACTIVE), job("j", JobStatus.COMPLETED));
+        JobWatcher w = watcher(PollPolicy.fixed(Duration.ofSeconds(5)));
+        List<JobEvent> watching = new ArrayList<>();
+        w.watch("j").subscribe(watching::add);
+        vts.advanceTimeBy(Duration.ofSeconds(1));
+        List<JobEvent> following = new ArrayList<>();
+        w.followUp("j", "and the changelog").subscribe(following::add);
+        vts.advanceTimeBy(Duration.ofMinutes(1));
+
+        assertThat(following).extracting(JobEvent::kind, JobEvent::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Kind.STATUS_CHANGED, JobStatus.ACTIVE),
+                org.assertj.core.groups.Tuple.tuple(Kind.TERMINAL, JobStatus.COMPLETED));
+        assertThat(watching).extracting(JobEvent::status).containsExactly(JobStatus.ACTIVE, JobStatus.COMPLETED);
+        assertThat(api.gets("j")).isEqualTo(5);
+    }
+
+    @Test
+    void aListenerThatThrows_doesNotStopTheWatch() {
+        api.script("j", new TransportException("reset", "j", 0, null, null, null), job("j", JobStatus.COMPLETED));
+        JobWatcher w = JobWatcher.builder(api).policy(PollPolicy.fixed(Duration.ofSeconds(1))).scheduler(vts)
+                .listener(new dev.agentjobs.api.AgentJobsListener() {
+                    @Override
+                    public void pollDeferred(String jobId, Duration delay, Throwable cause) {
+                        throw new IllegalStateException("listener bug");
+                    }
+                }).build();
+        StepVerifier.withVirtualTime(() -> w.watch("j"), () -> vts, Long.MAX_VALUE)
+                .thenAwait(Duration.ofSeconds(5))
+                .assertNext(e -> assertThat(e.kind()).isEqualTo(Kind.TERMINAL))
+                .expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void afterDispose_aNewWatchFailsAtOnceWithoutPolling() {
+        JobWatcher w = watcher(PollPolicy.defaults());
+        w.dispose();
+        StepVerifier.create(w.watch("j")).expectError(IllegalStateException.class).verify(TIMEOUT);
+        assertThat(api.totalGets()).isZero();
+    }
+
+    @Test
+    void aCreatedJobWithoutId_isAnUnknownOutcome() {
+        JobsApi noIds = new JobsApi() {
+            @Override
+            public Mono<Job> create(String prompt) {
+                return Mono.just(job(null, JobStatus.ACTIVE));
+            }
+
+            @Override
+            public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
+                return Mono.error(new AssertionError("no GET expected"));
+            }
+
+            @Override
+            public Mono<Job> sendMessage(String jobId, String prompt) {
+                return Mono.error(new AssertionError("no message expected"));
+            }
+        };
+        StepVerifier.create(JobWatcher.builder(noIds).scheduler(vts).build().submit("p"))
+                .expectError(OutcomeUnknownException.class).verify(TIMEOUT);
     }
 
     @Test
