@@ -1,5 +1,6 @@
 package dev.agentjobs.cli;
 
+import dev.agentjobs.internal.DurationText;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -19,7 +20,7 @@ class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     static Duration parse(String value) {
         String t = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
-        Duration d = t.startsWith("pt") || t.startsWith("p") ? iso(value) : withUnit(value, t);
+        Duration d = t.startsWith("p") ? iso(value) : withUnit(value);
         if (d.isZero() || d.isNegative()) {
             throw new CommandLine.TypeConversionException("'" + value + "' must be a positive duration");
         }
@@ -34,33 +35,17 @@ class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         }
     }
 
-    private static Duration withUnit(String value, String t) {
-        int unitAt = 0;
-        while (unitAt < t.length() && (Character.isDigit(t.charAt(unitAt)) || t.charAt(unitAt) == '.')) {
-            unitAt++;
-        }
-        if (unitAt == 0 || unitAt == t.length()) {
-            throw notADuration(value);
-        }
-        double amount;
+    private static Duration withUnit(String value) {
+        Duration d;
         try {
-            amount = Double.parseDouble(t.substring(0, unitAt));
-        } catch (NumberFormatException e) {
+            d = DurationText.parse(value, "duration");
+        } catch (IllegalArgumentException e) {
             throw notADuration(value);
         }
-        long unitMillis = switch (t.substring(unitAt)) {
-            case "ms" -> 1L;
-            case "s" -> 1_000L;
-            case "m" -> 60_000L;
-            case "h" -> 3_600_000L;
-            case "d" -> 86_400_000L;
-            default -> throw notADuration(value);
-        };
-        double millis = amount * unitMillis;
-        if (millis > Duration.ofDays(3650).toMillis()) {
+        if (d.compareTo(Duration.ofDays(3650)) > 0) {
             throw new CommandLine.TypeConversionException("'" + value + "' is longer than ten years");
         }
-        return Duration.ofMillis(Math.round(millis));
+        return d;
     }
 
     private static CommandLine.TypeConversionException notADuration(String value) {

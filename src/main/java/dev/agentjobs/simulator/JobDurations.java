@@ -1,5 +1,6 @@
 package dev.agentjobs.simulator;
 
+import dev.agentjobs.internal.DurationText;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;

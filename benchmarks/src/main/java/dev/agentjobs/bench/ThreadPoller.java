@@ -64,8 +64,9 @@ final class ThreadPoller implements Poller {
 
     private static long kernelLimit(String file) {
         try {
-            return Long.parseLong(Files.readString(Path.of(file)).strip());
-        } catch (IOException | NumberFormatException e) {
+            // Not readString: /proc files report a size the JDK trusts, and it read "3" from "32768" here.
+            return Long.parseLong(Files.readAllLines(Path.of(file)).get(0).strip());
+        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
             return Long.MAX_VALUE;
         }
     }

@@ -1,15 +1,23 @@
-package dev.agentjobs.simulator;
+package dev.agentjobs.internal;
 
 import java.time.Duration;
 import java.util.Locale;
 
-/** Parses the short durations the CLI accepts: {@code 250ms}, {@code 2s}, {@code 3m}, {@code 1h}, {@code 1d}. */
-final class DurationText {
+/**
+ * Parses short durations: {@code 250ms}, {@code 2s}, {@code 1.5s}, {@code 3m}, {@code 1h}, {@code 1d}. Shared
+ * by the simulator's specs ({@code 1s..5s}, {@code 100/1h}) and the command line's flags; internal, not
+ * exported.
+ */
+public final class DurationText {
 
     private DurationText() {
     }
 
-    static Duration parse(String text, String what) {
+    /**
+     * @param what names the value in the error message, for example {@code "job duration"}
+     * @throws IllegalArgumentException naming the value and what is wrong with it
+     */
+    public static Duration parse(String text, String what) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException(what + " is empty; expected a duration like 250ms, 2s, 3m or 1h");
         }
