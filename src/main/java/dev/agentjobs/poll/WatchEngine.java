@@ -51,6 +51,11 @@ final class WatchEngine {
             while (true) {
                 JobLoop loop = loops.computeIfAbsent(jobId, id -> new JobLoop(this, id));
                 if (loop.tryAddSubscriber()) {
+                    RuntimeException closedMeanwhile = closed;
+                    if (closedMeanwhile != null) {
+                        // Raced close(): its sweep may have missed this loop. The subscriber gets the error.
+                        loop.abort(closedMeanwhile);
+                    }
                     return loop.events(() -> loop.start(firstDelayMillis, seed, seedEvent, awaitActive));
                 }
                 loops.remove(jobId, loop);
