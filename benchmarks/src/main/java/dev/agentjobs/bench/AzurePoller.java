@@ -3,7 +3,6 @@ package dev.agentjobs.bench;
 import com.azure.core.util.polling.LongRunningOperationStatus;
 import com.azure.core.util.polling.PollResponse;
 import com.azure.core.util.polling.PollerFlux;
-import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /**
@@ -14,23 +13,7 @@ import reactor.core.publisher.Mono;
  * <p>{@code PollerFlux} waits its poll interval before every poll, the first included, so a job's first
  * poll is due one interval after it is started; from then on the schedule is the shared one.
  */
-final class AzurePoller implements Poller {
-
-    private NettyGet get;
-    private PollRecorder recorder;
-    private Duration interval;
-
-    @Override
-    public void open(Target target, PollRecorder recorder) {
-        this.get = new NettyGet(target);
-        this.recorder = recorder;
-        this.interval = Duration.ofNanos(recorder.intervalNanos());
-    }
-
-    @Override
-    public void probe(int job) {
-        get.status(get.target().path(job)).block(Duration.ofSeconds(30));
-    }
+final class AzurePoller extends NettyGetPoller {
 
     @Override
     public void watch(int job) {
