@@ -12,11 +12,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
 
 /**
  * The one poll loop of one job, shared by all its subscribers.
@@ -27,20 +27,10 @@ import reactor.core.publisher.Sinks;
  * Only one step runs at a time (a timer fires, its request completes, the next timer is set), so the poll
  * state needs no lock; the subscriber count, touched from subscribers' threads, is guarded by {@code this}.
  */
-final class JobLoop implements Runnable {
-
-    /**
-     * Emissions come from one poll step at a time; only {@link #abort} (a watcher or client closed from
-     * another thread) can overlap one, and then the loser retries briefly instead of dropping its signal.
-     */
-    private static final Sinks.EmitFailureHandler RETRY_CONCURRENT =
-            Sinks.EmitFailureHandler.busyLooping(Duration.ofMillis(100));
+final class JobLoop extends LatestFanout implements Runnable {
 
     private final WatchEngine engine;
     final String jobId;
-    // Late subscribers get the latest event at once; the sink is owned here, not restarted by refCount
-    // (REACTOR-NOTES pitfall 8).
-    private final Sinks.Many<JobEvent> sink = Sinks.many().replay().latest();
 
     // Guarded by this.
     private int subscribers;
@@ -55,8 +45,10 @@ final class JobLoop implements Runnable {
     // Poll state: touched by one step at a time.
     private Job last;
     private long startedAtMillis;
-    private long polls;
-    private long successfulPolls;
+    // Ints: a loop polling every second for a deadline of years would still fit, and each long costs a
+    // waiting job 4 bytes more.
+    private int polls;
+    private int successfulPolls;
     private int failures;
 
     JobLoop(WatchEngine engine, String jobId) {
@@ -66,11 +58,23 @@ final class JobLoop implements Runnable {
 
     /**
      * The events of this loop for one subscriber, counted from its subscription until it ends or cancels.
-     * {@code afterSubscribe} runs once the subscriber is registered with the sink, so a loop started there
-     * cannot emit before its first subscriber listens.
+     * The loop, not a refCount operator, owns the multicast, so the last subscriber leaving stops the polls
+     * and nothing restarts them behind a caller's back (REACTOR-NOTES pitfall 8). {@code afterSubscribe}
+     * runs once the subscriber is registered, so a loop started there cannot emit before it listens.
      */
     Flux<JobEvent> events(Runnable afterSubscribe) {
-        return new AfterSubscribe<>(sink.asFlux().doFinally(signal -> removeSubscriber()), afterSubscribe);
+        return new Flux<>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super JobEvent> actual) {
+                subscribeEvents(actual);
+                afterSubscribe.run();
+            }
+        };
+    }
+
+    @Override
+    void subscriberGone() {
+        removeSubscriber();
     }
 
     /** Registers a subscriber; false when the loop already stopped and a fresh one must be made. */
@@ -251,7 +255,7 @@ final class JobLoop implements Runnable {
     }
 
     private void emit(JobEvent event) {
-        sink.emitNext(event, RETRY_CONCURRENT);
+        emitEvent(event);
     }
 
     /** Ends the loop: completes every subscriber, or fails them with {@code error}. */
@@ -263,11 +267,7 @@ final class JobLoop implements Runnable {
             stopped = true;
         }
         engine.remove(this);
-        if (error == null) {
-            sink.emitComplete(RETRY_CONCURRENT);
-        } else {
-            sink.emitError(error, RETRY_CONCURRENT);
-        }
+        terminateEvents(error);
     }
 
     /** Ends the loop from outside (the watcher or the client is being closed). */
