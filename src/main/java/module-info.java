@@ -7,6 +7,7 @@ module dev.agentjobs {
     exports dev.agentjobs.api;
     exports dev.agentjobs.poll;
     exports dev.agentjobs.simulator;
+    exports dev.agentjobs.fanout;
 
     requires transitive reactor.core;
     requires transitive org.reactivestreams;

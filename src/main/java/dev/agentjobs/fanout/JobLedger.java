@@ -1,0 +1,106 @@
+package dev.agentjobs.fanout;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The durable state of a fan-out: one row per prompt, and per project a log of the creates the server
+ * accepted (or may have accepted), from which the sliding create budget is rebuilt after a restart.
+ *
+ * <p>Every method is non-blocking for its caller: an implementation does its I/O on threads of its own (the
+ * SQLite one on a single writer thread with group commit) and completes the returned publisher when the
+ * change is durable, so {@code claimForCreate(...).then(client.create(...))} never sends a create whose
+ * {@code CREATING} row could still be lost. Signals may arrive on the ledger's own thread: a caller that does
+ * more than a little work after a write hops back to its own scheduler ({@code publishOn}).
+ *
+ * <p>The contract is written so that several processes can share one ledger (a later PostgreSQL
+ * implementation): work is taken by {@link #claimForCreate claims} that succeed for one claimer only, the
+ * create budget is checked and spent inside the claim, and a job id alone is enough to resume a prompt. The
+ * embedded implementation is {@code SqliteJobLedger}; {@code InMemoryJobLedger} keeps the same contract
+ * without durability, for tests and measurements.
+ *
+ * <pre>{@code
+ * try (JobLedger ledger = SqliteJobLedger.open(Path.of("prompts.ledger.db"))) {
+ *     ledger.register("my-project", List.of(new PromptInput("1", "Fix the typo"))).block();
+ *     ledger.counts().block();   // {PENDING=1}
+ * }
+ * }</pre>
+ *
+ * <p>Transitions the ledger accepts (any other fails with {@link LedgerException.Reason#ILLEGAL_TRANSITION}):
+ * {@code PENDING -> CREATING} (claim), {@code IN_DOUBT -> CREATING} (claim, when asked to retry in-doubt
+ * prompts), {@code CREATING -> PENDING} (released), {@code CREATING -> CREATED}, {@code CREATING -> IN_DOUBT},
+ * {@code CREATING -> REJECTED | ERROR}, {@code CREATED -> COMPLETED | FAILED | ARCHIVED | ERROR}. Terminal
+ * states ({@link PromptState#isTerminal()}) never change again.
+ */
+public interface JobLedger extends AutoCloseable {
+
+    /**
+     * Adds the prompts not in the ledger yet as {@code PENDING} in {@code project}, in the given order; a
+     * prompt whose {@code customId} is already there with the same text and project is left as it is. All or
+     * nothing: when a {@code customId} is there with another prompt or project, nothing of the batch is written
+     * and the result fails with {@link LedgerException.Reason#INPUT_CHANGED} naming that key.
+     *
+     * @return how many prompts were new
+     */
+    Mono<Integer> register(String project, List<PromptInput> prompts);
+
+    /**
+     * Start-of-run recovery: each {@code CREATING} prompt whose claimer is gone (for an embedded ledger: all of
+     * them, since one process owns the file) becomes {@code IN_DOUBT}, keeping its attempt time, with
+     * {@code reason} as its last error.
+     *
+     * @return the prompts that became {@code IN_DOUBT}, to report with their attempt times
+     */
+    Mono<List<PromptRecord>> recoverInterrupted(String reason, Instant now);
+
+    /** The prompts in any of {@code states} (all when empty), in registration order. */
+    Flux<PromptRecord> find(Set<PromptState> states);
+
+    /** One prompt by key; empty when it is not in the ledger. */
+    Mono<PromptRecord> get(String customId);
+
+    /**
+     * Write-ahead of a create. When the prompt is {@code PENDING} (or {@code IN_DOUBT} with
+     * {@code includeInDoubt}) and its project's budget has room at {@code now}, the prompt becomes
+     * {@code CREATING} (attempts + 1, attempted at {@code now}) and {@code now} is appended to the project's
+     * create log, in one durable transaction; only then may the create be sent.
+     */
+    Mono<ClaimResult> claimForCreate(String customId, CreateRate rate, boolean includeInDoubt, Instant now);
+
+    /**
+     * The create was refused before the server acted on it (a 429, a connection that failed before the request
+     * was written): back to {@code PENDING} with {@code reason}, and the claim's create-log entry is removed,
+     * since the server did not count it.
+     */
+    Mono<Void> releaseClaim(String customId, String reason, Instant now);
+
+    /** The server created the job: {@code CREATING -> CREATED} with its id, before anything else happens. */
+    Mono<Void> markCreated(String customId, String jobId, Instant now);
+
+    /** The create's outcome is unknown: {@code CREATING -> IN_DOUBT}; its create-log entry stays counted. */
+    Mono<Void> markInDoubt(String customId, String reason, Instant now);
+
+    /**
+     * A terminal state: {@code COMPLETED}, {@code FAILED} or {@code ARCHIVED} from {@code CREATED} (with the job's
+     * {@code prLink}, may be null), or {@code REJECTED} or {@code ERROR} with {@code reason}.
+     */
+    Mono<Void> markFinished(String customId, PromptState state, String prLink, String reason, Instant now);
+
+    /** The project's create-log times at or after {@code since}, oldest first: the budget's memory. */
+    Mono<List<Instant>> createsSince(String project, Instant since);
+
+    /** How many prompts are in each state (states with none are absent). */
+    Mono<Map<PromptState, Long>> counts();
+
+    /**
+     * Finishes the writes already accepted, then releases the storage; later calls fail with
+     * {@link LedgerException.Reason#STORAGE}. Blocks for at most a few seconds: call it from a thread that may
+     * block (never the client's event loop).
+     */
+    @Override
+    void close();
+}
