@@ -30,8 +30,8 @@ import java.util.Objects;
  * {@link #MAX_DURATION} (ten years), and every duration other than zero at least 1 ms. The settings that
  * space polls ({@link #interval}, {@link #maxInterval}, {@link #maxErrorBackoff}) are at least
  * {@link #MIN_INTERVAL} (100 ms), as a courtesy to the API, and the engine keeps that floor whatever else
- * produced a delay (jitter, a {@code Retry-After: 0}, a half-open breaker): two polls of one job are never
- * closer than 100 ms. {@link #maxPolls} is at most {@link Integer#MAX_VALUE}.
+ * produced a delay (jitter, a {@code Retry-After: 0}, a half-open breaker): two successive polls of one
+ * watch are never closer than 100 ms. {@link #maxPolls} is at most {@link Integer#MAX_VALUE}.
  */
 public final class PollPolicy {
 
