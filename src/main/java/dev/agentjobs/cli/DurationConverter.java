@@ -8,8 +8,10 @@ import picocli.CommandLine;
 
 /**
  * Parses the durations the flags take: {@code 250ms}, {@code 30s}, {@code 1.5s}, {@code 5m}, {@code 1h},
- * {@code 1d}, or ISO-8601 such as {@code PT30S}. Zero and negative values are refused: every duration flag is a
- * delay or a limit that must be positive.
+ * {@code 1d}, or ISO-8601 such as {@code PT30S}. Both spellings meet the same bounds
+ * ({@link DurationText#checked}): at least 1 ms, at most ten years, rounded to whole milliseconds. Zero is
+ * refused too: every duration flag is a delay or a limit that must be positive. A value out of bounds is a
+ * usage error at parse time, before any session is opened or request sent.
  */
 class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
@@ -20,8 +22,17 @@ class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     static Duration parse(String value) {
         String t = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
-        Duration d = t.startsWith("p") ? iso(value) : withUnit(value);
-        if (d.isZero() || d.isNegative()) {
+        if (t.isEmpty()) {
+            throw notADuration(value);
+        }
+        Duration d;
+        try {
+            d = t.startsWith("p") ? DurationText.checked(iso(value), value, "duration")
+                    : DurationText.parse(value, "duration");
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+        if (d.isZero()) {
             throw new CommandLine.TypeConversionException("'" + value + "' must be a positive duration");
         }
         return d;
@@ -33,19 +44,6 @@ class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         } catch (DateTimeParseException e) {
             throw notADuration(value);
         }
-    }
-
-    private static Duration withUnit(String value) {
-        Duration d;
-        try {
-            d = DurationText.parse(value, "duration");
-        } catch (IllegalArgumentException e) {
-            throw notADuration(value);
-        }
-        if (d.compareTo(Duration.ofDays(3650)) > 0) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is longer than ten years");
-        }
-        return d;
     }
 
     private static CommandLine.TypeConversionException notADuration(String value) {

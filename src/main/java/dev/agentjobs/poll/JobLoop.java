@@ -25,7 +25,8 @@ import reactor.core.publisher.Flux;
  * scheduled task or one request in flight at a time, so a waiting job costs this object, its last
  * snapshot and one timer entry (see REACTOR-NOTES: what each timer captures is what costs at 100k jobs).
  * Only one step runs at a time (a timer fires, its request completes, the next timer is set), so the poll
- * state needs no lock; the subscriber count, touched from subscribers' threads, is guarded by {@code this}.
+ * state needs no lock; what subscribers' threads touch (the subscriber count, the stop, a follow-up's mark on
+ * the poll numbers) is guarded by {@code this}.
  */
 final class JobLoop extends LatestFanout implements Runnable {
 
@@ -36,6 +37,13 @@ final class JobLoop extends LatestFanout implements Runnable {
     private int subscribers;
     private boolean started;
     private boolean stopped;
+    // Polls are numbered from 1 (guarded by this, so a joining follow-up reads a number no poll sent after it
+    // can have). Polls numbered up to followUpAfterPoll were sent before the latest follow-up's message was
+    // accepted: what they read is the job before that message, so it can neither end the watch nor count as
+    // the "active" the follow-up waits for. Ints: 2^31 polls at the 100 ms floor take almost seven years, and
+    // each long costs a waiting job 4 bytes more.
+    private int polls;
+    private int followUpAfterPoll;
 
     /** The timer or the request of the current step, whichever is live: what a stop must cancel. */
     private volatile Disposable pending;
@@ -45,9 +53,6 @@ final class JobLoop extends LatestFanout implements Runnable {
     // Poll state: touched by one step at a time.
     private Job last;
     private long startedAtMillis;
-    // Ints: a loop polling every second for a deadline of years would still fit, and each long costs a
-    // waiting job 4 bytes more.
-    private int polls;
     private int successfulPolls;
     private int failures;
 
@@ -77,23 +82,35 @@ final class JobLoop extends LatestFanout implements Runnable {
         removeSubscriber();
     }
 
-    /** Registers a subscriber; false when the loop already stopped and a fresh one must be made. */
-    synchronized boolean tryAddSubscriber() {
+    /**
+     * Registers a subscriber; false when the loop already stopped (or is ending) and a fresh one must be made.
+     * A follow-up ({@code followUpAnswer}, the message's answer, not null) marks every poll sent so far as
+     * older than its message, and unless the answer shows {@code active}, starts the policy's follow-up grace.
+     * Both happen here, under the same lock as the check that the loop still runs, so a loop that ends on an
+     * older status refuses the follow-up instead of ending it.
+     */
+    synchronized boolean tryAddSubscriber(Job followUpAnswer) {
         if (stopped) {
             return false;
         }
         subscribers++;
+        if (followUpAnswer != null) {
+            followUpAfterPoll = polls;
+            if (followUpAnswer.status() != JobStatus.ACTIVE) {
+                awaitActiveUntilMillis = PollPolicy.plusSaturated(engine.nowMillis(),
+                        engine.policy.followUpGrace().toMillis());
+            }
+        }
         return true;
     }
 
     /**
      * Starts polling after {@code firstDelayMillis}, once; a later call only joins. {@code seed}, when given,
      * is the state this engine already knows (a job it just created, or the answer to a follow-up message)
-     * and {@code seedEvent} the event that tells it, the first event of a new loop. With {@code awaitActive}
-     * (a follow-up), terminal snapshots are taken for the state before the message until {@code active}
-     * shows or the policy's follow-up grace runs out; this holds for a loop that was already running too.
+     * and {@code seedEvent} the event that tells it, the first event of a new loop. A seed that is terminal,
+     * other than a follow-up's, ends the loop at once with {@code TERMINAL}: polling it would only repeat it.
      */
-    void start(long firstDelayMillis, Job seed, JobEvent seedEvent, boolean awaitActive) {
+    void start(long firstDelayMillis, Job seed, JobEvent seedEvent, boolean followUp) {
         boolean first;
         synchronized (this) {
             if (stopped) {
@@ -101,9 +118,6 @@ final class JobLoop extends LatestFanout implements Runnable {
             }
             first = !started;
             started = true;
-        }
-        if (awaitActive && (seed == null || seed.status() != JobStatus.ACTIVE)) {
-            awaitActiveUntilMillis = engine.nowMillis() + engine.policy.followUpGrace().toMillis();
         }
         if (!first) {
             // Joined a running loop: its subscribers already saw the state; the seed would repeat it.
@@ -113,25 +127,36 @@ final class JobLoop extends LatestFanout implements Runnable {
         if (seedEvent != null) {
             emit(seedEvent);
         }
-        // A seed that is already terminal is not remembered: the first poll then reports it as TERMINAL.
-        last = seed != null && seed.isTerminal() && !awaitActive ? null : seed;
-        schedule(last == null && seed != null ? 0 : firstDelayMillis);
+        if (seed != null && seed.isTerminal() && !followUp) {
+            // A create answered with a status that ends polling: CREATED, then TERMINAL on the same snapshot,
+            // previous null as no other status was ever seen; no GET, which could only repeat the state.
+            emit(new JobEvent(JobEvent.Kind.TERMINAL, seed, null, engine.clock.instant()));
+            finish(null);
+            return;
+        }
+        last = seed;
+        schedule(firstDelayMillis);
     }
 
     @Override
     public void run() {
-        if (isStopped()) {
-            return;
-        }
         if (deadlinePassed()) {
             finish(new DeadlineExceededException("job '" + jobId + "': no terminal status within the deadline of "
                     + engine.policy.deadline(), jobId, 0, null, null, null));
             return;
         }
-        polls++;
+        Poll poll;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            if (polls < Integer.MAX_VALUE) {
+                polls++;
+            }
+            poll = new Poll(polls);
+        }
         // Published before subscribing: an answer that comes back at once (an open breaker's) sets the next
         // timer as the pending step, and must not be overwritten by this finished request afterwards.
-        Poll poll = new Poll();
         pending = poll;
         engine.api.get(jobId, CallRetryPolicy.none())
                 .transformDeferred(CircuitBreakerOperator.of(engine.breaker))
@@ -143,10 +168,18 @@ final class JobLoop extends LatestFanout implements Runnable {
 
     /** One poll's answer; any failure in handling it ends the watch with that failure, never silently. */
     private final class Poll extends BaseSubscriber<Job> {
+        private final int number;
+        private boolean answered;
+
+        Poll(int number) {
+            this.number = number;
+        }
+
         @Override
         protected void hookOnNext(Job job) {
+            answered = true;
             try {
-                onJob(job);
+                onJob(job, number);
             } catch (Throwable t) {
                 Exceptions.throwIfJvmFatal(t);
                 finish(t);
@@ -162,34 +195,51 @@ final class JobLoop extends LatestFanout implements Runnable {
                 finish(t);
             }
         }
+
+        @Override
+        protected void hookOnComplete() {
+            if (!answered) {
+                // An empty answer breaks the JobsApi contract (a job or an error); waiting for another poll
+                // would hide the bug behind a watch that never ends, so the watch ends, saying why.
+                finish(new IllegalStateException("GET job '" + jobId + "' completed without a job: a JobsApi"
+                        + " must answer with a job or an error"));
+            }
+        }
     }
 
-    private void onJob(Job job) {
+    private void onJob(Job job, int number) {
         failures = 0;
-        successfulPolls++;
-        if (job.status() == JobStatus.ACTIVE) {
+        if (successfulPolls < Integer.MAX_VALUE) {
+            successfulPolls++;
+        }
+        boolean afterFollowUp = sentAfterFollowUp(number);
+        if (afterFollowUp && job.status() == JobStatus.ACTIVE) {
             awaitActiveUntilMillis = 0;
         }
-        boolean ignoreTerminal = job.isTerminal() && awaitActiveUntilMillis > engine.nowMillis();
-        if (!ignoreTerminal) {
+        // A terminal status ends the loop only if it was read after every follow-up's message and outside a
+        // follow-up's grace; the claim re-checks the first under the lock a joining follow-up takes.
+        boolean ending = job.isTerminal() && afterFollowUp && awaitActiveUntilMillis <= engine.nowMillis()
+                && claimEnd(number);
+        if (ending || !job.isTerminal()) {
             if (Transitions.isChange(last, job)) {
                 // Only a change replaces the kept snapshot, and the new one shares what did not change with
                 // the old: a waiting job holds one snapshot, not one per poll.
                 Job kept = Transitions.sharing(last, job);
                 Transitions.diff(last, kept, engine.clock.instant(), this::emit);
                 last = kept;
-            } else if (job.isTerminal()) {
+            } else if (ending) {
                 // A follow-up whose grace ran out without showing active: the watch still ends with TERMINAL.
                 emit(new JobEvent(JobEvent.Kind.TERMINAL, Transitions.sharing(last, job), last.status(),
                         engine.clock.instant()));
             }
-            if (job.isTerminal()) {
-                finish(null);
+            if (ending) {
+                end(null);
                 return;
             }
         }
         if (!pollLimitHit()) {
-            schedule(engine.policy.jittered(engine.policy.nominalIntervalMillis(successfulPolls), engine.random()));
+            long nominal = engine.policy.nominalIntervalMillis(successfulPolls);
+            schedule(PollPolicy.pollGapMillis(engine.policy.jittered(nominal, engine.random())));
         }
     }
 
@@ -198,15 +248,20 @@ final class JobLoop extends LatestFanout implements Runnable {
         if (error instanceof CallNotPermittedException) {
             // The breaker holds polls back: no request left, so this does not count as a poll. While it is
             // open, wait out its open period; half-open, it admits a few trial polls, so try again soon.
-            polls--;
+            synchronized (this) {
+                polls--;
+            }
             long wait = engine.breaker.getState() == CircuitBreaker.State.HALF_OPEN
                     ? engine.policy.interval().toMillis() : engine.breakerWaitMillis();
-            delay = engine.policy.jittered(wait, engine.random());
-        } else if (error instanceof AgentJobsException e && e.isTransient()) {
-            failures++;
-            delay = e.retryAfter()
-                    .map(ra -> Math.min(ra.toMillis(), engine.policy.maxRetryAfter().toMillis()))
-                    .orElseGet(() -> engine.policy.jittered(engine.policy.errorBackoffMillis(failures), engine.random()));
+            delay = PollPolicy.pollGapMillis(engine.policy.jittered(wait, engine.random()));
+        } else if (WatchEngine.isTransient(error)) {
+            if (failures < Integer.MAX_VALUE) {
+                failures++;
+            }
+            Duration retryAfter = error instanceof AgentJobsException e ? e.retryAfter().orElse(null) : null;
+            delay = retryAfter != null ? engine.policy.retryAfterMillis(retryAfter)
+                    : PollPolicy.pollGapMillis(engine.policy.jittered(engine.policy.errorBackoffMillis(failures),
+                            engine.random()));
         } else {
             finish(error);
             return;
@@ -215,6 +270,19 @@ final class JobLoop extends LatestFanout implements Runnable {
         if (!pollLimitHit()) {
             schedule(delay);
         }
+    }
+
+    private synchronized boolean sentAfterFollowUp(int number) {
+        return number > followUpAfterPoll;
+    }
+
+    /** Claims the end for a terminal status read by poll {@code number}; false if stopped or a follow-up came. */
+    private synchronized boolean claimEnd(int number) {
+        if (stopped || number <= followUpAfterPoll) {
+            return false;
+        }
+        stopped = true;
+        return true;
     }
 
     private boolean pollLimitHit() {
@@ -229,15 +297,21 @@ final class JobLoop extends LatestFanout implements Runnable {
 
     private boolean deadlinePassed() {
         Duration deadline = engine.policy.deadline();
-        return deadline != null && engine.nowMillis() - startedAtMillis >= deadline.toMillis();
+        return deadline != null && engine.nowMillis() >= deadlineAtMillis(deadline);
+    }
+
+    private long deadlineAtMillis(Duration deadline) {
+        // Saturating: a policy's bounds keep this sum far from overflow, but a loop must never crash on it.
+        return PollPolicy.plusSaturated(startedAtMillis, deadline.toMillis());
     }
 
     private void schedule(long delayMillis) {
         Duration deadline = engine.policy.deadline();
         if (deadline != null) {
             // Wake up at the deadline rather than sleep past it.
-            long left = startedAtMillis + deadline.toMillis() - engine.nowMillis();
-            delayMillis = Math.min(delayMillis, Math.max(0, left));
+            long now = engine.nowMillis();
+            long at = deadlineAtMillis(deadline);
+            delayMillis = Math.min(delayMillis, now >= at ? 0 : at - now);
         }
         Disposable timer;
         try {
@@ -258,7 +332,7 @@ final class JobLoop extends LatestFanout implements Runnable {
         emitEvent(event);
     }
 
-    /** Ends the loop: completes every subscriber, or fails them with {@code error}. */
+    /** Ends the loop, unless it already stopped: completes every subscriber, or fails them with {@code error}. */
     private void finish(Throwable error) {
         synchronized (this) {
             if (stopped) {
@@ -266,14 +340,22 @@ final class JobLoop extends LatestFanout implements Runnable {
             }
             stopped = true;
         }
+        end(error);
+    }
+
+    /** The end of a loop whose stop this thread claimed. */
+    private void end(Throwable error) {
         engine.remove(this);
         terminateEvents(error);
     }
 
     /** Ends the loop from outside (the watcher or the client is being closed). */
     void abort(Throwable error) {
-        Disposable p = pending;
         finish(error);
+        // Read only once the loop is stopped: a timer that fired before has published its request by the time
+        // it checks for the stop (and cancels it itself), or this reads that request; one firing later starts
+        // nothing. Read before the stop, a timer firing in between would start a GET nobody cancels.
+        Disposable p = pending;
         if (p != null) {
             p.dispose();
         }

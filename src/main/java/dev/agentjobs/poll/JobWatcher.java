@@ -1,7 +1,6 @@
 package dev.agentjobs.poll;
 
 import dev.agentjobs.api.AgentJobsClient;
-import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
@@ -13,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -100,8 +98,7 @@ public final class JobWatcher implements Disposable {
                 .failureRateThreshold(50)
                 .waitDurationInOpenState(Duration.ofSeconds(15))
                 .permittedNumberOfCallsInHalfOpenState(5)
-                .recordException(t -> t instanceof AgentJobsException e ? e.isTransient()
-                        : t instanceof TimeoutException)
+                .recordException(WatchEngine::isTransient)
                 .writableStackTraceEnabled(false)
                 .clock(clock)
                 .build();
@@ -110,7 +107,9 @@ public final class JobWatcher implements Disposable {
     /**
      * Creates a job, then watches it: {@code CREATED} first, then each transition, {@code TERMINAL} last.
      * Each subscription creates one job (the create is not shared or repeated); to follow the same job
-     * elsewhere, {@link #watch} its id.
+     * elsewhere, {@link #watch} its id. A create answered with a terminal status gives exactly two events,
+     * {@code CREATED} and {@code TERMINAL}, both on that snapshot and with {@code previous} null (no other
+     * status was seen), and sends no GET.
      */
     public Flux<JobEvent> submit(String prompt) {
         return api.create(prompt).flatMapMany(job -> {
@@ -147,7 +146,8 @@ public final class JobWatcher implements Disposable {
      * Sends a follow-up message, then watches the job through {@code active} again to its next terminal
      * status. The first event tells the job as the message call returned it (or, when the job is being
      * watched already, its latest state). Terminal snapshots seen before {@code active} are taken for the
-     * state before the message until the policy's follow-up grace runs out.
+     * state before the message until the policy's follow-up grace runs out. A poll sent before the message was
+     * accepted (one in flight when the follow-up joins a running watch) never ends it: what it read is older.
      */
     public Flux<JobEvent> followUp(String jobId, String prompt) {
         requireId(jobId);

@@ -1,5 +1,6 @@
 package dev.agentjobs.poll;
 
+import dev.agentjobs.internal.DurationText;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,8 +25,23 @@ import java.util.Objects;
  *
  * <p>The defaults follow the API docs (poll every 5 to 30 seconds; most jobs take 1 to 5 minutes):
  * first poll after 10 s, then every 5 s growing by 1.25 to 30 s, jitter 0.1, a deadline of 2 hours.
+ *
+ * <p>Bounds, checked by each setter with a message naming the bad value: every duration is at most
+ * {@link #MAX_DURATION} (ten years), and every duration other than zero at least 1 ms. The settings that
+ * space polls ({@link #interval}, {@link #maxInterval}, {@link #maxErrorBackoff}) are at least
+ * {@link #MIN_INTERVAL} (100 ms), as a courtesy to the API, and the engine keeps that floor whatever else
+ * produced a delay (jitter, a {@code Retry-After: 0}, a half-open breaker): two successive polls of one
+ * watch are never closer than 100 ms. {@link #maxPolls} is at most {@link Integer#MAX_VALUE}.
  */
 public final class PollPolicy {
+
+    /** The shortest time between two polls of one job: 100 ms. */
+    public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    /** The longest duration any setting takes: ten years (3,650 days), so no sum with a clock can overflow. */
+    public static final Duration MAX_DURATION = DurationText.MAX;
+
+    private static final long MIN_INTERVAL_MILLIS = MIN_INTERVAL.toMillis();
+    private static final long MAX_MILLIS = MAX_DURATION.toMillis();
 
     private static final PollPolicy DEFAULTS = new PollPolicy(Duration.ofSeconds(10), Duration.ofSeconds(5), 1.25,
             Duration.ofSeconds(30), 0.1, Duration.ZERO, Duration.ofHours(2), 0, Duration.ofMinutes(5),
@@ -75,15 +91,18 @@ public final class PollPolicy {
         return p.maxInterval.compareTo(interval) < 0 ? p.maxInterval(interval) : p;
     }
 
-    /** Delay before the first poll of a job this engine just created (a resumed job is polled at once). */
+    /**
+     * Delay before the first poll of a job this engine just created (a resumed job is polled at once); zero or
+     * at least 1 ms.
+     */
     public PollPolicy firstPollDelay(Duration value) {
-        return new PollPolicy(nonNegative("firstPollDelay", value), interval, multiplier, maxInterval, jitter, spread,
+        return new PollPolicy(zeroOrWithin("firstPollDelay", value), interval, multiplier, maxInterval, jitter, spread,
                 deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
     }
 
-    /** The first interval between polls. */
+    /** The first interval between polls; at least {@link #MIN_INTERVAL}. */
     public PollPolicy interval(Duration value) {
-        return new PollPolicy(firstPollDelay, positive("interval", value), multiplier, maxInterval, jitter, spread,
+        return new PollPolicy(firstPollDelay, pollSpacing("interval", value), multiplier, maxInterval, jitter, spread,
                 deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
     }
 
@@ -96,9 +115,9 @@ public final class PollPolicy {
                 maxRetryAfter, maxErrorBackoff, followUpGrace);
     }
 
-    /** The largest interval between polls. */
+    /** The largest interval between polls; at least {@link #MIN_INTERVAL}. */
     public PollPolicy maxInterval(Duration value) {
-        return new PollPolicy(firstPollDelay, interval, multiplier, positive("maxInterval", value), jitter, spread,
+        return new PollPolicy(firstPollDelay, interval, multiplier, pollSpacing("maxInterval", value), jitter, spread,
                 deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
     }
 
@@ -113,7 +132,7 @@ public final class PollPolicy {
 
     /** Each first poll is put off by a uniformly drawn part of {@code value}; zero (the default) turns it off. */
     public PollPolicy spread(Duration value) {
-        return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, nonNegative("spread", value),
+        return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, zeroOrWithin("spread", value),
                 deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
     }
 
@@ -123,7 +142,7 @@ public final class PollPolicy {
      */
     public PollPolicy deadline(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread,
-                value == null ? null : positive("deadline", value), maxPolls, maxRetryAfter, maxErrorBackoff,
+                value == null ? null : within("deadline", value, DurationText.MIN), maxPolls, maxRetryAfter, maxErrorBackoff,
                 followUpGrace);
     }
 
@@ -132,8 +151,8 @@ public final class PollPolicy {
      * {@link dev.agentjobs.api.PollLimitExceededException}; 0 (the default) for no cap.
      */
     public PollPolicy maxPolls(long value) {
-        if (value < 0) {
-            throw new IllegalArgumentException("maxPolls must not be negative, was " + value);
+        if (value < 0 || value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxPolls must be within [0, " + Integer.MAX_VALUE + "], was " + value);
         }
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, value,
                 maxRetryAfter, maxErrorBackoff, followUpGrace);
@@ -142,13 +161,13 @@ public final class PollPolicy {
     /** The longest {@code Retry-After} honoured; a longer one is clamped to this. 5 minutes by default. */
     public PollPolicy maxRetryAfter(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, maxPolls,
-                nonNegative("maxRetryAfter", value), maxErrorBackoff, followUpGrace);
+                zeroOrWithin("maxRetryAfter", value), maxErrorBackoff, followUpGrace);
     }
 
-    /** The largest delay after consecutive failed polls. 2 minutes by default. */
+    /** The largest delay after consecutive failed polls; at least {@link #MIN_INTERVAL}. 2 minutes by default. */
     public PollPolicy maxErrorBackoff(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, maxPolls,
-                maxRetryAfter, positive("maxErrorBackoff", value), followUpGrace);
+                maxRetryAfter, pollSpacing("maxErrorBackoff", value), followUpGrace);
     }
 
     /**
@@ -157,7 +176,7 @@ public final class PollPolicy {
      */
     public PollPolicy followUpGrace(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, maxPolls,
-                maxRetryAfter, maxErrorBackoff, nonNegative("followUpGrace", value));
+                maxRetryAfter, maxErrorBackoff, zeroOrWithin("followUpGrace", value));
     }
 
     public Duration firstPollDelay() {
@@ -225,18 +244,46 @@ public final class PollPolicy {
         return jitter == 0 ? millis : Math.max(0, Math.round(millis * (1 - jitter + 2 * jitter * u)));
     }
 
-    private static Duration positive(String name, Duration value) {
-        Objects.requireNonNull(value, name);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
-        }
-        return value;
+    /**
+     * A delay between two polls of one job, whatever computed it, brought within [{@link #MIN_INTERVAL},
+     * {@link #MAX_DURATION}]: no jitter, server answer or breaker setting can make a tight loop or a timer
+     * whose due time overflows.
+     */
+    static long pollGapMillis(long millis) {
+        return Math.max(MIN_INTERVAL_MILLIS, Math.min(millis, MAX_MILLIS));
     }
 
-    private static Duration nonNegative(String name, Duration value) {
+    /** A server's {@code Retry-After}, clamped to {@link #maxRetryAfter}, then to the poll gap's bounds. */
+    long retryAfterMillis(Duration retryAfter) {
+        // Compared as Durations: a server's absurd Retry-After must not overflow toMillis().
+        Duration clamped = retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter;
+        return pollGapMillis(clamped.isNegative() ? 0 : clamped.toMillis());
+    }
+
+    /** Adds two non-negative millisecond values, saturating instead of overflowing. */
+    static long plusSaturated(long a, long b) {
+        long sum = a + b;
+        // Overflow happened iff both operands have the sign opposite to the result's.
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+    }
+
+    private static Duration pollSpacing(String name, Duration value) {
+        return within(name, value, MIN_INTERVAL);
+    }
+
+    private static Duration zeroOrWithin(String name, Duration value) {
         Objects.requireNonNull(value, name);
-        if (value.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, was " + value);
+        return value.isZero() ? value : within(name, value, DurationText.MIN);
+    }
+
+    private static Duration within(String name, Duration value, Duration min) {
+        Objects.requireNonNull(value, name);
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException(name + " must be at least " + min.toMillis() + " ms, was " + value);
+        }
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + MAX_DURATION.toDays()
+                    + " days (ten years), was " + value);
         }
         return value;
     }

@@ -1,5 +1,6 @@
 package dev.agentjobs.poll;
 
+import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
@@ -9,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
@@ -50,7 +52,7 @@ final class WatchEngine {
             }
             while (true) {
                 JobLoop loop = loops.computeIfAbsent(jobId, id -> new JobLoop(this, id));
-                if (loop.tryAddSubscriber()) {
+                if (loop.tryAddSubscriber(awaitActive ? seed : null)) {
                     RuntimeException closedMeanwhile = closed;
                     if (closedMeanwhile != null) {
                         // Raced close(): its sweep may have missed this loop. The subscriber gets the error.
@@ -61,6 +63,16 @@ final class WatchEngine {
                 loops.remove(jobId, loop);
             }
         });
+    }
+
+    /**
+     * Whether a poll's failure is transient: it defers the next poll instead of ending the watch. The one
+     * predicate for the loop and the default breaker, so what the breaker counts as an outage never ends a
+     * watch: a transient {@link AgentJobsException} (transport, timeout, 5xx, 429) or a raw
+     * {@link TimeoutException} (a {@code timeout()} operator in a user's own {@code JobsApi}).
+     */
+    static boolean isTransient(Throwable error) {
+        return error instanceof AgentJobsException e ? e.isTransient() : error instanceof TimeoutException;
     }
 
     void remove(JobLoop loop) {

@@ -41,10 +41,15 @@ class PollOptionsTest {
     }
 
     @Test
-    void valuesThePolicyRefuses_areUsageErrors() {
-        assertThatThrownBy(() -> parse("--jitter", "1.5").toPolicy(false)).isInstanceOf(UsageException.class)
-                .hasMessageContaining("jitter");
-        assertThatThrownBy(() -> parse("--multiplier", "0.5").toPolicy(false)).isInstanceOf(UsageException.class);
+    void valuesThePolicyRefuses_areParseErrorsNamingTheFlag() {
+        assertThatThrownBy(() -> parse("--jitter", "1.5")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--jitter").hasMessageContaining("1.5");
+        assertThatThrownBy(() -> parse("--multiplier", "0.5")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--multiplier");
+        assertThatThrownBy(() -> parse("--interval", "99ms")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--interval").hasMessageContaining("at least 100 ms");
+        assertThatThrownBy(() -> parse("--max-polls", "3000000000"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("--max-polls");
     }
 
     private static PollOptions parse(String... args) {

@@ -6,6 +6,7 @@ import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.JobSource;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.JobsApi;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -27,6 +28,14 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class ScriptedJobsApi implements JobsApi {
 
+    /** A script answer: the GET completes empty, without a job or an error (a broken {@link JobsApi}). */
+    public static final Object EMPTY = new Object() {
+        @Override
+        public String toString() {
+            return "EMPTY";
+        }
+    };
+
     private final Scheduler clock;
     private final Map<String, Deque<Object>> scripts = new ConcurrentHashMap<>();
     private final Map<String, List<Long>> getTimes = new ConcurrentHashMap<>();
@@ -35,6 +44,8 @@ public final class ScriptedJobsApi implements JobsApi {
     private volatile Function<String, Object> fallback = id -> new JobNotFoundException(
             "GET job '" + id + "': HTTP 404: job not found", id, 404, "job not found", null, null);
     private volatile Function<String, Object> messageAnswer = id -> job(id, JobStatus.ACTIVE);
+    private volatile Function<String, Object> createAnswer = id -> job(id, JobStatus.ACTIVE);
+    private volatile Duration getLatency = Duration.ZERO;
 
     public ScriptedJobsApi(Scheduler clock) {
         this.clock = clock;
@@ -69,12 +80,24 @@ public final class ScriptedJobsApi implements JobsApi {
         return this;
     }
 
+    /** Answer to a create, given the new job's id (default: the job, active). */
+    public ScriptedJobsApi onCreate(Function<String, Object> answer) {
+        this.createAnswer = answer;
+        return this;
+    }
+
+    /**
+     * How long each GET takes, on the scheduler's clock (default: none). The GET is recorded when it is sent,
+     * and its answer is taken from the script then: what a slow server read at that moment.
+     */
+    public ScriptedJobsApi getLatency(Duration latency) {
+        this.getLatency = latency;
+        return this;
+    }
+
     @Override
     public Mono<Job> create(String prompt) {
-        return Mono.defer(() -> {
-            String id = "job-" + creates.incrementAndGet();
-            return Mono.just(job(id, JobStatus.ACTIVE));
-        });
+        return Mono.defer(() -> answer(createAnswer.apply("job-" + creates.incrementAndGet())));
     }
 
     @Override
@@ -91,7 +114,8 @@ public final class ScriptedJobsApi implements JobsApi {
                     answer = q.size() > 1 ? q.poll() : q.peek();
                 }
             }
-            return answer(answer);
+            Duration latency = getLatency;
+            return latency.isZero() ? answer(answer) : Mono.delay(latency, clock).then(answer(answer));
         });
     }
 
@@ -106,6 +130,9 @@ public final class ScriptedJobsApi implements JobsApi {
     private static Mono<Job> answer(Object answer) {
         if (answer instanceof Throwable t) {
             return Mono.error(t);
+        }
+        if (answer == EMPTY) {
+            return Mono.empty();
         }
         return Mono.just((Job) answer);
     }
