@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * What a command may touch outside itself: the environment, standard input, the two output streams, a way to run
- * code when the process is asked to stop, and how long one call may take. Injected (instead of read from {@code System}) so that tests run commands
- * in-process with a made-up environment and captured output.
+ * code when the process is asked to stop, and how long one call may take. Injected (instead of read from
+ * {@code System}) so that tests run commands in-process with a made-up environment and captured output.
  *
  * <p>It also remembers every API key a command resolved, so that {@link #redact} can scrub it from any text
  * that is about to be printed: a second line of defence behind the library, which never puts the key in a
