@@ -1,6 +1,7 @@
 package dev.agentjobs.api;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,9 @@ import java.security.MessageDigest;
  * }</pre>
  */
 public final class ApiKey {
+
+    /** The largest key file read; a key is a few dozen bytes, and {@code /dev/zero} must not fill the heap. */
+    public static final int MAX_FILE_BYTES = 4096;
 
     private final String value;
 
@@ -51,13 +55,24 @@ public final class ApiKey {
         return of(v);
     }
 
-    /** Reads the key from a file; surrounding white space (a trailing newline) is dropped. */
+    /**
+     * Reads the key from a file; surrounding white space (a trailing newline) is dropped. At most
+     * {@link #MAX_FILE_BYTES} are read: a larger file (or an endless one) is refused.
+     *
+     * @throws IllegalArgumentException when the file is larger than {@link #MAX_FILE_BYTES} or holds no valid key
+     * @throws UncheckedIOException     when it cannot be read
+     */
     public static ApiKey fromFile(Path file) {
-        try {
-            return of(Files.readString(file, StandardCharsets.UTF_8));
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read API key file " + file + ": " + e.getClass().getSimpleName(), e);
         }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException("API key file is larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        return of(new String(bytes, StandardCharsets.UTF_8));
     }
 
     /** The secret itself, for the {@code Authorization} header and nothing else. */

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * <p>The API marks no property as required, so every component but {@code status} may be {@code null};
  * {@code status} is {@link JobStatus#UNKNOWN} when the server sent none or a value this client does not
- * know. Unknown extra properties are ignored.
+ * know, and then {@code rawStatus} keeps the server's value (say {@code "queued"}) so that it can still be shown.
+ * Unknown extra properties are ignored.
  *
  * <pre>{@code
  * Job job = client.get("job_123").block();
@@ -24,12 +25,24 @@ import java.util.Objects;
  * @param prLink     the pull-request URL once the agent opened one, else {@code null}
  * @param createdAt  creation time, or {@code null}
  * @param archivedAt archive time, or {@code null}
+ * @param rawStatus  the status as the server wrote it when {@code status} is {@link JobStatus#UNKNOWN}
+ *                   (kept only then; {@code null} when the server sent none)
  */
 public record Job(String id, JobStatus status, JobSource source, String model, String prLink,
-                  Instant createdAt, Instant archivedAt) {
+                  Instant createdAt, Instant archivedAt, String rawStatus) {
 
     public Job {
         status = Objects.requireNonNullElse(status, JobStatus.UNKNOWN);
+        if (status != JobStatus.UNKNOWN) {
+            // A known status says it all; keeping "ACTIVE " beside ACTIVE would only make equal jobs unequal.
+            rawStatus = null;
+        }
+    }
+
+    /** A job whose status is one this client knows (or {@link JobStatus#UNKNOWN} with no raw value). */
+    public Job(String id, JobStatus status, JobSource source, String model, String prLink,
+               Instant createdAt, Instant archivedAt) {
+        this(id, status, source, model, prLink, createdAt, archivedAt, null);
     }
 
     /** Whether the job reached a status that ends polling. */
@@ -37,8 +50,13 @@ public record Job(String id, JobStatus status, JobSource source, String model, S
         return status.isTerminal();
     }
 
+    /** The status as the server wrote it: {@link #rawStatus} when there is one, else the status's wire name. */
+    public String statusText() {
+        return rawStatus != null ? rawStatus : status.wireName();
+    }
+
     /** A copy of this snapshot with another status. */
     public Job withStatus(JobStatus newStatus) {
-        return new Job(id, newStatus, source, model, prLink, createdAt, archivedAt);
+        return new Job(id, newStatus, source, model, prLink, createdAt, archivedAt, rawStatus);
     }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
         subcommands = {RunCommand.class, CreateCommand.class, GetCommand.class, WatchCommand.class,
             MessageCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success (completed), 1 job failed or archived, 2 usage or invalid input"
-                + " (nothing sent), 3 API or transport error, 4 deadline exceeded, 5 outcome unknown."})
+                + " (nothing sent), 3 API or transport error, 4 deadline exceeded, 5 outcome unknown,"
+                + " 130 interrupted."})
 final class AgentJobsCommand implements Callable<Integer> {
 
     @Spec

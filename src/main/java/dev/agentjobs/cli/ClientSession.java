@@ -7,6 +7,7 @@ import dev.agentjobs.poll.PollPolicy;
 import dev.agentjobs.simulator.AgentJobsSimulator;
 import dev.agentjobs.simulator.JobDurations;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -44,17 +45,21 @@ final class ClientSession implements AutoCloseable {
                     + " only apply with --simulate");
         }
         ApiKey key = resolveKey(context, conn);
-        String project = conn.project != null ? conn.project : context.env(ConnectionOptions.ENV_PROJECT);
+        String project = conn.project != null ? conn.project
+                : Arguments.decoded(ConnectionOptions.ENV_PROJECT, context.env(ConnectionOptions.ENV_PROJECT));
         if (project == null) {
             throw new UsageException("no project: set " + ConnectionOptions.ENV_PROJECT + " or pass --project ID");
         }
-        String baseUrl = conn.baseUrl != null ? conn.baseUrl : context.env(ConnectionOptions.ENV_BASE_URL);
         AgentJobsClient.Builder builder = AgentJobsClient.builder().apiKey(key);
+        if (conn.baseUrl != null) {
+            builder.baseUrl(BaseUrlArgument.parse("--base-url", conn.baseUrl));
+        } else if (context.env(ConnectionOptions.ENV_BASE_URL) != null) {
+            String fromEnv = Arguments.decoded(ConnectionOptions.ENV_BASE_URL,
+                    context.env(ConnectionOptions.ENV_BASE_URL));
+            builder.baseUrl(BaseUrlArgument.parse(ConnectionOptions.ENV_BASE_URL, fromEnv));
+        }
         try {
             builder.projectId(project);
-            if (baseUrl != null) {
-                builder.baseUrl(baseUrl);
-            }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }
@@ -90,14 +95,7 @@ final class ClientSession implements AutoCloseable {
     private static ApiKey resolveKey(CliContext context, ConnectionOptions conn) {
         ApiKey key;
         if (conn.apiKeyFile != null) {
-            try {
-                key = ApiKey.fromFile(conn.apiKeyFile);
-            } catch (UncheckedIOException e) {
-                throw new UsageException(e.getMessage(), e);
-            } catch (IllegalArgumentException e) {
-                // ApiKey's message never holds the key, only what is wrong with it.
-                throw new UsageException("API key file " + conn.apiKeyFile + ": " + e.getMessage(), e);
-            }
+            key = keyFromFile(conn.apiKeyFile);
         } else {
             String value = context.env(ConnectionOptions.ENV_API_KEY);
             if (value == null) {
@@ -112,6 +110,18 @@ final class ClientSession implements AutoCloseable {
         }
         context.registerSecret(key);
         return key;
+    }
+
+    /** Reads a key file, bounded in size ({@link ApiKey#MAX_FILE_BYTES}); every failure is a usage error. */
+    static ApiKey keyFromFile(Path file) {
+        try {
+            return ApiKey.fromFile(file);
+        } catch (UncheckedIOException e) {
+            throw new UsageException(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // ApiKey's message never holds the key, only what is wrong with it.
+            throw new UsageException("API key file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     AgentJobsClient client() {

@@ -1,15 +1,24 @@
 package dev.agentjobs.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code agentjobs create PROMPT}: creates a job and prints it, without waiting for it. */
+/**
+ * {@code agentjobs create PROMPT} (or {@code --prompt-file FILE}): creates a job and prints it, without waiting
+ * for it.
+ */
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = "Create a job from PROMPT and print it (does not wait; see run).")
 final class CreateCommand extends ClientCommand {
 
-    @Parameters(paramLabel = "PROMPT", description = "What the agent should do.")
-    String prompt;
+    @Parameters(paramLabel = "PROMPT", arity = "0..1", description = "What the agent should do.")
+    String promptArgument;
+
+    @Mixin
+    PromptInput promptInput;
+
+    private String prompt;
 
     CreateCommand(CliContext context) {
         super(context);
@@ -17,11 +26,12 @@ final class CreateCommand extends ClientCommand {
 
     @Override
     void checkArguments() {
-        requirePrompt(prompt);
+        prompt = promptInput.resolve(promptArgument, context);
     }
 
     @Override
     int execute(ClientSession session, Printer printer) {
+        progress.createSent();
         printer.job(await(session.client().create(prompt)));
         return ExitCodes.OK;
     }

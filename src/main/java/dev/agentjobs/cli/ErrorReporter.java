@@ -1,5 +1,6 @@
 package dev.agentjobs.cli;
 
+import dev.agentjobs.api.AgentJobsException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
@@ -7,7 +8,11 @@ import picocli.CommandLine;
 /**
  * Turns whatever ended a command into its exit code and one line on standard error,
  * {@code agentjobs: <message>}; with {@code --verbose}, the stack trace follows. Every text goes through
- * {@link CliContext#redact} first, so not even a stack trace can carry a key the command used.
+ * {@link CliContext#redact} first, so not even a stack trace can carry a key the command used; then control
+ * characters are escaped ({@link TerminalText}) and a long job id is cut short: an id may come from a server,
+ * and is repeated whole only where the user needs it whole (the interrupt line's resume command).
+ *
+ * <p>An interrupted command prints nothing here: its shutdown hook already printed its one line.
  */
 final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
 
@@ -19,7 +24,10 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine command, CommandLine.ParseResult parseResult) {
-        report(describe(ex));
+        if (ex instanceof CallWait.Interrupted) {
+            return ExitCodes.INTERRUPTED;
+        }
+        report(shortenId(describe(ex), ex));
         if (parseResult != null && verbose(parseResult)) {
             StringWriter trace = new StringWriter();
             ex.printStackTrace(new PrintWriter(trace));
@@ -37,15 +45,30 @@ final class ErrorReporter implements CommandLine.IExecutionExceptionHandler, Com
         return ExitCodes.USAGE;
     }
 
+    /** Reports a usage error found before picocli parsed anything; returns its exit code. */
+    int reportUsage(UsageException ex) {
+        report(ex.getMessage());
+        return ExitCodes.USAGE;
+    }
+
     private void report(String message) {
         String oneLine = message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
-        context.err().println("agentjobs: " + context.redact(oneLine));
+        context.err().println("agentjobs: " + TerminalText.escape(context.redact(oneLine)));
         context.err().flush();
+    }
+
+    /** {@code message} with the error's job id, when long, cut to {@link TerminalText#MAX_SHOWN} characters. */
+    private static String shortenId(String message, Throwable ex) {
+        if (message != null && ex instanceof AgentJobsException a && a.jobId().isPresent()) {
+            String id = a.jobId().get();
+            return id.length() > TerminalText.MAX_SHOWN ? message.replace(id, TerminalText.abbreviate(id)) : message;
+        }
+        return message;
     }
 
     private static String describe(Throwable ex) {
         String message = ex.getMessage();
-        if (ex instanceof UsageException || ex instanceof dev.agentjobs.api.AgentJobsException) {
+        if (ex instanceof UsageException || ex instanceof AgentJobsException) {
             return message;
         }
         // Not one of ours: name the type, since the message alone ("null", "Timeout on ...") may not say much.

@@ -28,6 +28,8 @@ final class ExitCodes {
     static final int DEADLINE = 4;
     /** A create or message may or may not have taken effect: check before trying again. */
     static final int OUTCOME_UNKNOWN = 5;
+    /** Stopped by Ctrl-C (the shell's 128 + SIGINT); one line on stderr said what may exist and how to resume. */
+    static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }
@@ -48,6 +50,9 @@ final class ExitCodes {
                 || error instanceof IllegalArgumentException) {
             // IllegalArgumentException is what the client's own input checks throw, before any byte is sent.
             return USAGE;
+        }
+        if (error instanceof CallWait.Interrupted) {
+            return INTERRUPTED;
         }
         if (error instanceof OutcomeUnknownException) {
             return OUTCOME_UNKNOWN;

@@ -24,12 +24,24 @@ public final class Main {
 
     /** Runs the command line against {@code context} (tests pass a made-up environment and captured streams). */
     static int run(CliContext context, String... args) {
-        return commandLine(context).execute(args);
+        ErrorReporter reporter = new ErrorReporter(context);
+        try {
+            Arguments.requireDecoded(args);
+        } catch (UsageException e) {
+            return reporter.reportUsage(e);
+        }
+        return commandLine(context, reporter).execute(args);
     }
 
     static CommandLine commandLine(CliContext context) {
-        ErrorReporter reporter = new ErrorReporter(context);
+        return commandLine(context, new ErrorReporter(context));
+    }
+
+    private static CommandLine commandLine(CliContext context, ErrorReporter reporter) {
         return new CommandLine(AgentJobsCommand.class, new CommandFactory(context))
+                // "@file" would send the contents of any file named after an @ as the prompt: --prompt-file
+                // is the explicit way to read a prompt from a file.
+                .setExpandAtFiles(false)
                 .setOut(context.out())
                 .setErr(context.err())
                 .setExecutionExceptionHandler(reporter)

@@ -1,14 +1,15 @@
 package dev.agentjobs.cli;
 
+import dev.agentjobs.poll.PollPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code agentjobs message JOB_ID PROMPT [--wait]}: sends a follow-up message; with {@code --wait}, then
- * watches the job through {@code active} to its next terminal status, one line per transition, and exits by
- * that status.
+ * {@code agentjobs message JOB_ID PROMPT [--wait]} (or {@code --prompt-file FILE} for the prompt): sends a
+ * follow-up message; with {@code --wait}, then watches the job through {@code active} to its next terminal
+ * status, one line per transition, and exits by that status. {@code --deadline} covers the message too.
  */
 @Command(name = "message", mixinStandardHelpOptions = true,
         description = "Send a follow-up message to a job; with --wait, watch it to its end.")
@@ -17,8 +18,13 @@ final class MessageCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "JOB_ID", description = "The job id.")
     String jobId;
 
-    @Parameters(index = "1", paramLabel = "PROMPT", description = "The follow-up instruction.")
-    String prompt;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PROMPT", description = "The follow-up instruction.")
+    String promptArgument;
+
+    @Mixin
+    PromptInput promptInput;
+
+    private String prompt;
 
     @Option(names = "--wait", description = "Watch the job until the follow-up is done; exit 0 if it completed.")
     boolean waitForEnd;
@@ -33,7 +39,7 @@ final class MessageCommand extends ClientCommand {
     @Override
     void checkArguments() {
         requireJobId(jobId);
-        requirePrompt(prompt);
+        prompt = promptInput.resolve(promptArgument, context);
         if (!waitForEnd && poll.anySet()) {
             throw new UsageException("--deadline, --interval and the other poll flags only apply with --wait");
         }
@@ -42,9 +48,12 @@ final class MessageCommand extends ClientCommand {
     @Override
     int execute(ClientSession session, Printer printer) {
         if (!waitForEnd) {
+            progress.messageSent(jobId);
             printer.job(await(session.client().sendMessage(jobId, prompt)));
             return ExitCodes.OK;
         }
-        return follow(session.watcher(poll.toPolicy(session.simulated())).followUp(jobId, prompt), printer);
+        PollPolicy policy = poll.toPolicy(session.simulated());
+        progress.messageSent(jobId);
+        return follow(session.watcher(policy).followUp(jobId, prompt), printer, policy.deadline());
     }
 }

@@ -1,6 +1,9 @@
 package dev.agentjobs.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentjobs.api.Job;
@@ -10,26 +13,46 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes jobs and events to standard output, one line each, flushed at once so that a pipe sees each
  * transition as it happens.
  *
  * <p>Human form: {@code job_abc  completed  https://github.com/o/r/pull/7} for a job, and
- * {@code 2026-11-29T10:00:05Z  job_abc  active -> completed  https://github.com/o/r/pull/7} for an event.
- * JSON form ({@code --json}): one object per line; statuses and kinds in lowercase wire form, instants as
- * ISO-8601 strings, absent values as {@code null}.
+ * {@code 2026-11-29T10:00:05Z  job_abc  active -> completed  https://github.com/o/r/pull/7} for an event; a
+ * status this client does not know shows with the server's value, {@code unknown (queued)}.
+ * JSON form ({@code --json}): one object per line; statuses (the server's value when unknown) and kinds in
+ * lowercase wire form, instants as ISO-8601 strings, absent values as {@code null}.
+ *
+ * <p>Every value came from a server that may be hostile: each is first scrubbed of the API key (a server that
+ * echoes the bearer token must not get it printed), then, in human form, its control characters are escaped
+ * ({@link TerminalText}); JSON escapes them itself, DEL and C1 included.
  */
 final class Printer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        JSON.getFactory().setCharacterEscapes(new ControlEscapes());
+    }
+
     private final PrintWriter out;
     private final boolean json;
+    private final UnaryOperator<String> redact;
 
+    /** A printer that prints values as they are, for tests of the layout. */
     Printer(PrintWriter out, boolean json) {
+        this(out, json, UnaryOperator.identity());
+    }
+
+    /**
+     * @param redact removes secrets from each value before it is printed ({@link CliContext#redact})
+     */
+    Printer(PrintWriter out, boolean json, UnaryOperator<String> redact) {
         this.out = out;
         this.json = json;
+        this.redact = redact;
     }
 
     /** Prints a job as the API returned it. */
@@ -54,64 +77,79 @@ final class Printer {
         return e.kind() == JobEvent.Kind.PR_LINKED && e.job().isTerminal() && e.previous() != e.status();
     }
 
-    static String humanJob(Job job) {
-        StringBuilder sb = new StringBuilder(String.valueOf(job.id())).append("  ").append(job.status().wireName());
+    String humanJob(Job job) {
+        StringBuilder sb = new StringBuilder(shown(job.id())).append("  ").append(humanStatus(job));
         if (job.source() != null && job.source().repository() != null) {
-            sb.append("  ").append(job.source().repository());
+            sb.append("  ").append(shown(job.source().repository()));
             if (job.source().ref() != null) {
-                sb.append('@').append(job.source().ref());
+                sb.append('@').append(shown(job.source().ref()));
             }
         }
         if (job.prLink() != null) {
-            sb.append("  ").append(job.prLink());
+            sb.append("  ").append(shown(job.prLink()));
         }
         return sb.toString();
     }
 
-    static String humanEvent(JobEvent e) {
+    String humanEvent(JobEvent e) {
         StringBuilder sb = new StringBuilder(e.at().truncatedTo(ChronoUnit.SECONDS).toString())
-                .append("  ").append(e.jobId()).append("  ");
+                .append("  ").append(shown(e.jobId())).append("  ");
         JobStatus previous = e.previous();
         if (e.kind() == JobEvent.Kind.CREATED) {
-            sb.append("created  ").append(e.status().wireName());
+            sb.append("created  ").append(humanStatus(e.job()));
         } else if (previous == null || previous == e.status()) {
-            sb.append(e.status().wireName());
+            sb.append(humanStatus(e.job()));
         } else {
-            sb.append(previous.wireName()).append(" -> ").append(e.status().wireName());
+            sb.append(previous.wireName()).append(" -> ").append(humanStatus(e.job()));
         }
         if (e.job().prLink() != null) {
-            sb.append("  ").append(e.job().prLink());
+            sb.append("  ").append(shown(e.job().prLink()));
         }
         return sb.toString();
     }
 
-    static ObjectNode jobNode(Job job) {
+    /** {@code unknown (queued)} for a status this client does not know, so the user still sees what it was. */
+    private String humanStatus(Job job) {
+        String name = job.status().wireName();
+        return job.rawStatus() == null ? name : name + " (" + TerminalText.abbreviate(shown(job.rawStatus())) + ")";
+    }
+
+    /** A server's value made fit for a terminal: the key removed, then control characters escaped. */
+    private String shown(String value) {
+        return value == null ? "null" : TerminalText.escape(redact.apply(value));
+    }
+
+    ObjectNode jobNode(Job job) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("id", job.id());
-        n.put("status", job.status().wireName());
+        n.put("id", clean(job.id()));
+        n.put("status", clean(job.statusText()));
         if (job.source() == null) {
             n.putNull("source");
         } else {
             ObjectNode source = n.putObject("source");
-            source.put("repository", job.source().repository());
-            source.put("ref", job.source().ref());
+            source.put("repository", clean(job.source().repository()));
+            source.put("ref", clean(job.source().ref()));
         }
-        n.put("model", job.model());
-        n.put("prLink", job.prLink());
+        n.put("model", clean(job.model()));
+        n.put("prLink", clean(job.prLink()));
         n.put("createdAt", iso(job.createdAt()));
         n.put("archivedAt", iso(job.archivedAt()));
         return n;
     }
 
-    static ObjectNode eventNode(JobEvent e) {
+    ObjectNode eventNode(JobEvent e) {
         ObjectNode n = JSON.createObjectNode();
         n.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
-        n.put("jobId", e.jobId());
+        n.put("jobId", clean(e.jobId()));
         n.put("previous", e.previous() == null ? null : e.previous().wireName());
-        n.put("status", e.status().wireName());
+        n.put("status", clean(e.job().statusText()));
         n.put("at", iso(e.at()));
         n.set("job", jobNode(e.job()));
         return n;
+    }
+
+    private String clean(String value) {
+        return value == null ? null : redact.apply(value);
     }
 
     private static String iso(Instant instant) {
@@ -130,5 +168,29 @@ final class Printer {
     private void line(String text) {
         out.println(text);
         out.flush();
+    }
+
+    /**
+     * Jackson's standard escapes (C0 controls, quote, backslash) plus every other character a terminal may act
+     * on ({@link TerminalText#unsafe}): DEL, C1, line separators, bidi overrides; a {@code jq}-less
+     * {@code cat} of the output must be as safe as the human form.
+     */
+    private static final class ControlEscapes extends CharacterEscapes {
+        private final int[] table = standardAsciiEscapesForJSON();
+
+        ControlEscapes() {
+            table[0x7f] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return table;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return ch <= Character.MAX_VALUE && TerminalText.unsafe((char) ch)
+                    ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
     }
 }

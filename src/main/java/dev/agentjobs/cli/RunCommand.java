@@ -1,12 +1,14 @@
 package dev.agentjobs.cli;
 
+import dev.agentjobs.poll.PollPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code agentjobs run PROMPT}: creates a job and watches it to its end, one line per transition as it
- * happens; exits 0 when it completed, 1 when it failed or was archived.
+ * {@code agentjobs run PROMPT} (or {@code --prompt-file FILE}): creates a job and watches it to its end, one line
+ * per transition as it happens; exits 0 when it completed, 1 when it failed or was archived. {@code --deadline}
+ * bounds the whole command, the create included.
  *
  * <pre>{@code
  * java -jar target/agentjobs-cli.jar run --simulate "Fix the typo"
@@ -16,8 +18,13 @@ import picocli.CommandLine.Parameters;
         description = "Create a job from PROMPT and watch it to its end.")
 final class RunCommand extends ClientCommand {
 
-    @Parameters(paramLabel = "PROMPT", description = "What the agent should do.")
-    String prompt;
+    @Parameters(paramLabel = "PROMPT", arity = "0..1", description = "What the agent should do.")
+    String promptArgument;
+
+    @Mixin
+    PromptInput promptInput;
+
+    private String prompt;
 
     @Mixin
     PollOptions poll;
@@ -28,11 +35,14 @@ final class RunCommand extends ClientCommand {
 
     @Override
     void checkArguments() {
-        requirePrompt(prompt);
+        prompt = promptInput.resolve(promptArgument, context);
     }
 
     @Override
     int execute(ClientSession session, Printer printer) {
-        return follow(session.watcher(poll.toPolicy(session.simulated())).submit(prompt), printer);
+        PollPolicy policy = poll.toPolicy(session.simulated());
+        progress.createSent();
+        // The deadline counts from here, so it covers the create too.
+        return follow(session.watcher(policy).submit(prompt), printer, policy.deadline());
     }
 }

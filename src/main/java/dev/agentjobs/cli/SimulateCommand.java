@@ -2,9 +2,6 @@ package dev.agentjobs.cli;
 
 import dev.agentjobs.simulator.AgentJobsSimulator;
 import dev.agentjobs.simulator.JobDurations;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -93,12 +90,8 @@ final class SimulateCommand implements Callable<Integer> {
             return apiKey.strip();
         }
         if (apiKeyFile != null) {
-            try {
-                return Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new UsageException("cannot read API key file " + apiKeyFile + ": "
-                        + e.getClass().getSimpleName(), e);
-            }
+            // Read like a client's key: bounded (no /dev/zero filling the heap), and a valid header value.
+            return ClientSession.keyFromFile(apiKeyFile).reveal();
         }
         String fromEnv = context.env(ENV_SIM_KEY) != null ? context.env(ENV_SIM_KEY)
                 : context.env(ConnectionOptions.ENV_API_KEY);

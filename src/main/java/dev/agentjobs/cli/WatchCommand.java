@@ -1,5 +1,6 @@
 package dev.agentjobs.cli;
 
+import dev.agentjobs.poll.PollPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -29,6 +30,8 @@ final class WatchCommand extends ClientCommand {
 
     @Override
     int execute(ClientSession session, Printer printer) {
-        return follow(session.watcher(poll.toPolicy(session.simulated())).watch(jobId), printer);
+        PollPolicy policy = poll.toPolicy(session.simulated());
+        progress.jobKnown(jobId);
+        return follow(session.watcher(policy).watch(jobId), printer, policy.deadline());
     }
 }

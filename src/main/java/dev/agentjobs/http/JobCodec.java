@@ -22,7 +22,8 @@ import java.util.Locale;
  * error body. One {@link ObjectMapper} serves every client: it is thread-safe once configured.
  *
  * <p>Tolerance rules, because the API marks no property as required and may grow: unknown properties are
- * ignored, missing ones become {@code null}, an unknown status becomes {@link JobStatus#UNKNOWN}. A timestamp
+ * ignored, missing ones become {@code null}, an unknown status becomes {@link JobStatus#UNKNOWN} (its text kept as
+ * {@link Job#rawStatus()}). A timestamp
  * that does not parse becomes {@code null} instead of failing the whole job: the id and status are what a
  * poller needs, and losing them over a cosmetic field would stall every watch of that job. A body that is not
  * a JSON object of the right shape is a {@link DecodeException}.
@@ -106,7 +107,7 @@ final class JobCodec {
             }
             // The schema marks no property required: a GET without an id is still the job that was asked for.
             return new Job(id == null ? knownId : id, JobStatus.fromWire(status), source, model, prLink,
-                    createdAt, archivedAt);
+                    createdAt, archivedAt, status);
         } catch (JsonProcessingException e) {
             // Not kept as the cause: Jackson's message quotes the offending part of the body.
             throw new DecodeException("body is not JSON (" + e.getClass().getSimpleName() + ")", null);

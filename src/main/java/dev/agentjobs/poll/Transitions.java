@@ -29,7 +29,8 @@ final class Transitions {
         }
         return new Job(same(before.id(), now.id()), now.status(), same(before.source(), now.source()),
                 same(before.model(), now.model()), same(before.prLink(), now.prLink()),
-                same(before.createdAt(), now.createdAt()), same(before.archivedAt(), now.archivedAt()));
+                same(before.createdAt(), now.createdAt()), same(before.archivedAt(), now.archivedAt()),
+                now.rawStatus());
     }
 
     private static <T> T same(T before, T now) {

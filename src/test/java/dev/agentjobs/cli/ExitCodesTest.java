@@ -40,6 +40,7 @@ class ExitCodesTest {
         assertThat(ExitCodes.forError(new PollLimitExceededException("cap", "j", 0, null, null, null))).isEqualTo(4);
         assertThat(ExitCodes.forError(new OutcomeUnknownException("?", null, 0, null, null, null))).isEqualTo(5);
         assertThat(ExitCodes.forError(new IllegalStateException("bug"))).isEqualTo(3);
+        assertThat(ExitCodes.forError(new CallWait.Interrupted())).isEqualTo(130);
     }
 
     private static Job job(JobStatus status) {

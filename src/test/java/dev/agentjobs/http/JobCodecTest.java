@@ -57,6 +57,15 @@ class JobCodecTest {
     }
 
     @Test
+    void unknownStatus_keepsTheServersValue_knownStatusDoesNot() throws Exception {
+        Job queued = decode("{\"id\":\"j\",\"status\":\"queued\"}");
+        assertThat(queued.rawStatus()).isEqualTo("queued");
+        assertThat(queued.statusText()).isEqualTo("queued");
+        assertThat(decode("{\"id\":\"j\",\"status\":\"Active\"}").rawStatus()).isNull();
+        assertThat(queued.withStatus(JobStatus.COMPLETED).statusText()).isEqualTo("completed");
+    }
+
+    @Test
     void toleratesMissingAndNullFields() throws Exception {
         Job job = decode("{}");
         assertThat(job).isEqualTo(new Job(null, JobStatus.UNKNOWN, null, null, null, null, null));
