@@ -266,24 +266,10 @@ class SqliteJobLedgerTest {
     }
 
     @Test
-    void everyCall_runsOnTheWriterThread_soANonBlockingCallerIsNeverBlocked() {
+    void everyCall_signalsFromTheWriterThread_notTheCallers() {
         try (SqliteJobLedger ledger = open(dir.resolve("nonblocking.ledger.db"))) {
             AtomicReference<String> signalThread = new AtomicReference<>();
-            List<Mono<?>> calls = List.of(
-                    ledger.register(PROJECT, prompts(0, 3)),
-                    ledger.claimForCreate("p0", CreateRate.DEFAULT, false, T0),
-                    ledger.claimForCreate("p1", CreateRate.DEFAULT, false, T0),
-                    ledger.claimForCreate("p2", CreateRate.DEFAULT, false, T0),
-                    ledger.releaseClaim("p0", "429", T0),
-                    ledger.markCreated("p1", "job-1", T0),
-                    ledger.markInDoubt("p2", "reset", T0),
-                    ledger.markFinished("p1", PromptState.COMPLETED, null, null, T0),
-                    ledger.recoverInterrupted("crash", T0),
-                    ledger.find(Set.of()).collectList(),
-                    ledger.get("p0"),
-                    ledger.createsSince(PROJECT, T0),
-                    ledger.counts());
-            for (Mono<?> call : calls) {
+            for (Mono<?> call : JobLedgerContractTest.everyCall(ledger)) {
                 call.doOnEach(s -> signalThread.set(Thread.currentThread().getName()))
                         .subscribeOn(Schedulers.parallel())
                         .block(TIMEOUT);
