@@ -17,6 +17,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Turns statuses and failures into the api exception types, with one-line messages that name the call and
@@ -31,10 +32,19 @@ final class ErrorMapper {
 
     private final ApiKey apiKey;
     private final Duration responseTimeout;
+    private final Duration attemptTimeout;
 
-    ErrorMapper(ApiKey apiKey, Duration responseTimeout) {
+    ErrorMapper(ApiKey apiKey, Duration responseTimeout, Duration attemptTimeout) {
         this.apiKey = apiKey;
         this.responseTimeout = responseTimeout;
+        this.attemptTimeout = attemptTimeout;
+    }
+
+    /** An attempt outlived the bound on its whole duration; a failure without (the whole of) a response. */
+    static final class AttemptTimeoutException extends TimeoutException {
+        AttemptTimeoutException(Duration bound) {
+            super("attempt not complete within " + bound);
+        }
     }
 
     /** A non-2xx response. */
@@ -99,6 +109,9 @@ final class ErrorMapper {
     private String describe(Throwable failure) {
         if (failure instanceof ReadTimeoutException) {
             return "no response within " + responseTimeout;
+        }
+        if (failure instanceof AttemptTimeoutException) {
+            return "no complete response within " + attemptTimeout + " (attemptTimeout)";
         }
         if (failure instanceof ConnectTimeoutException) {
             return "connect timed out: " + oneLine(failure.getMessage());

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ErrorMapperTest {
 
     private static final String KEY = "mint_sk_test_0123456789";
-    private final ErrorMapper mapper = new ErrorMapper(ApiKey.of(KEY), Duration.ofSeconds(30));
+    private final ErrorMapper mapper = new ErrorMapper(ApiKey.of(KEY), Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     @Test
     void mapsEachStatusToItsType() {
