@@ -30,6 +30,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class ErrorMapper {
 
+    /** Enough to recognise where a redirect points; a 10 KB one must not flood the error line. */
+    static final int MAX_LOCATION_CHARS = 200;
+
     private final ApiKey apiKey;
     private final Duration responseTimeout;
     private final Duration attemptTimeout;
@@ -47,11 +50,23 @@ final class ErrorMapper {
         }
     }
 
-    /** A non-2xx response. */
+    /** A non-2xx, non-3xx response. */
     AgentJobsException fromStatus(ApiCall call, String jobId, int status, String serverMessage,
                                   Duration retryAfter) {
+        return fromStatus(call, jobId, status, serverMessage, retryAfter, null);
+    }
+
+    /**
+     * A non-2xx response; for a 3xx, {@code location} is its {@code Location} header (or {@code null}), which the
+     * message names so the user sees where the server pointed. It is never followed.
+     */
+    AgentJobsException fromStatus(ApiCall call, String jobId, int status, String serverMessage,
+                                  Duration retryAfter, String location) {
         String server = apiKey.redactFrom(serverMessage);
-        String msg = label(call, jobId) + ": HTTP " + status + (server == null ? "" : ": " + server);
+        String redirect = status < 300 || status > 399 ? ""
+                : location == null ? ": redirect without a Location, not followed"
+                : ": redirect to '" + printableLocation(location) + "', not followed";
+        String msg = label(call, jobId) + ": HTTP " + status + redirect + (server == null ? "" : ": " + server);
         AgentJobsException typed = switch (status) {
             case 400 -> new InvalidRequestException(msg, jobId, status, server, null, null);
             case 401 -> new UnauthorizedException(msg, jobId, status, server, null, null);
@@ -104,6 +119,39 @@ final class ErrorMapper {
             case GET -> "GET job '" + jobId + "'";
             case MESSAGE -> "POST message to job '" + jobId + "'";
         };
+    }
+
+    /**
+     * A {@code Location} made safe for a log line or a terminal: the key redacted, user info (a password) dropped,
+     * control and format characters (escape sequences, bidi overrides) shown as {@code ?}, and cut to
+     * {@value #MAX_LOCATION_CHARS} characters.
+     */
+    String printableLocation(String location) {
+        String s = apiKey.redactFrom(location.strip());
+        int authority = s.indexOf("//");
+        // "//" opens the authority only before any path: in "/a//b" it is part of the path.
+        if (authority >= 0 && s.lastIndexOf('/', authority - 1) < 0) {
+            int start = authority + 2;
+            int end = start;
+            while (end < s.length() && "/?#".indexOf(s.charAt(end)) < 0) {
+                end++;
+            }
+            int at = s.lastIndexOf('@', end - 1);
+            if (at >= start) {
+                s = s.substring(0, start) + s.substring(at + 1);
+            }
+        }
+        StringBuilder out = new StringBuilder(Math.min(s.length(), MAX_LOCATION_CHARS + 3));
+        for (int i = 0; i < s.length(); ) {
+            if (out.length() >= MAX_LOCATION_CHARS) {
+                return out.append("...").toString();
+            }
+            int cp = s.codePointAt(i);
+            boolean unsafe = Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT;
+            out.appendCodePoint(unsafe ? '?' : cp);
+            i += Character.charCount(cp);
+        }
+        return out.toString();
     }
 
     private String describe(Throwable failure) {

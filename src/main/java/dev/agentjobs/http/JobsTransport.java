@@ -165,8 +165,9 @@ public final class JobsTransport {
                 .flatMap(b -> {
                     tracker.httpError();
                     String retryAfter = res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER);
+                    String location = res.responseHeaders().get(HttpHeaderNames.LOCATION);
                     return Mono.error(errors.fromStatus(call, jobId, status, JobCodec.errorText(b, settings.apiKey()),
-                            RetryAfter.parse(retryAfter, settings.clock())));
+                            RetryAfter.parse(retryAfter, settings.clock()), location));
                 });
     }
 

@@ -42,6 +42,22 @@ class ErrorMapperTest {
     }
 
     @Test
+    void redirect_namesItsLocation_safeToPrint() {
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 302, null, null, "https://u:p@h.example/a?b#c"))
+                .hasMessage("GET job 'j': HTTP 302: redirect to 'https://h.example/a?b#c', not followed");
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 302, null, null, "//user@h.example/a@b"))
+                .hasMessageContaining("'//h.example/a@b'");
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 302, "moved", null, "/a\u001b]0;t\u0007\u202eb"))
+                .hasMessage("GET job 'j': HTTP 302: redirect to '/a?]0;t??b', not followed: moved");
+        String cut = mapper.fromStatus(ApiCall.GET, "j", 302, null, null, "/" + "y".repeat(1000)).getMessage();
+        assertThat(cut).contains("/" + "y".repeat(150)).contains("...'").hasSizeLessThan(300);
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 302, null, null, "/?" + KEY))
+                .hasMessageNotContaining(KEY);
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 302, null, null, null))
+                .hasMessage("GET job 'j': HTTP 302: redirect without a Location, not followed");
+    }
+
+    @Test
     void messageIsOneLineNamingCallJobStatusAndServerText() {
         AgentJobsException e = mapper.fromStatus(ApiCall.GET, "abc", 404, "job not found", null);
         assertThat(e).hasMessage("GET job 'abc': HTTP 404: job not found");
