@@ -42,8 +42,8 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
     private AgentJobsClient(Builder b) {
         this.settings = b.copy();
         this.transport = new JobsTransport(new TransportSettings(b.baseUrl, b.projectId, b.apiKey,
-                b.connectTimeout, b.responseTimeout, b.attemptTimeout, b.maxConnections, b.maxIdleTime, b.eventLoopThreads,
-                b.maxResponseBytes, b.listener, b.clock, b.scheduler, b.userAgent));
+                b.connectTimeout, b.responseTimeout, b.attemptTimeout, b.maxConnections, b.maxIdleTime,
+                b.eventLoopThreads, b.maxResponseBytes, b.listener, b.clock, b.scheduler, b.userAgent));
     }
 
     /** A builder with the defaults; {@link Builder#projectId} and {@link Builder#apiKey} must be set. */

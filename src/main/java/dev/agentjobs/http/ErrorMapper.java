@@ -58,13 +58,12 @@ final class ErrorMapper {
 
     /**
      * A non-2xx response; for a 3xx, {@code location} is its {@code Location} header (or {@code null}), which the
-     * message names so the user sees where the server pointed. It is never followed.
+     * message names, when present, so the user sees where the server pointed. It is never followed.
      */
     AgentJobsException fromStatus(ApiCall call, String jobId, int status, String serverMessage,
                                   Duration retryAfter, String location) {
         String server = apiKey.redactFrom(serverMessage);
-        String redirect = status < 300 || status > 399 ? ""
-                : location == null ? ": redirect without a Location, not followed"
+        String redirect = status < 300 || status > 399 || location == null ? ""
                 : ": redirect to '" + printableLocation(location) + "', not followed";
         String msg = label(call, jobId) + ": HTTP " + status + redirect + (server == null ? "" : ": " + server);
         AgentJobsException typed = switch (status) {

@@ -15,9 +15,9 @@ import reactor.core.scheduler.Scheduler;
  * @param scheduler       the scheduler for delays, or {@code null} for the transport's own event loop
  */
 public record TransportSettings(URI baseUrl, String projectId, ApiKey apiKey, Duration connectTimeout,
-                                Duration responseTimeout, Duration attemptTimeout, int maxConnections, Duration maxIdleTime,
-                                int eventLoopThreads, int maxResponseBytes, AgentJobsListener listener,
-                                Clock clock, Scheduler scheduler, String userAgent) {
+                                Duration responseTimeout, Duration attemptTimeout, int maxConnections,
+                                Duration maxIdleTime, int eventLoopThreads, int maxResponseBytes,
+                                AgentJobsListener listener, Clock clock, Scheduler scheduler, String userAgent) {
 
     @Override
     public String toString() {

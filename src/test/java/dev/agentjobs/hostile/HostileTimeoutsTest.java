@@ -42,7 +42,8 @@ class HostileTimeoutsTest {
     private static final Duration ENDS_WITHIN = Duration.ofSeconds(4);
     /** A drip of a ~300-byte job, one byte per 200 ms: a minute, were nothing to cut it. */
     private static final SimulatedResponse DRIP = SimulatedResponse.normal().withBodyDrip(1, Duration.ofMillis(200));
-    private static final SimulatedResponse STALL = SimulatedResponse.normal().withStallAfterHeaders(Duration.ofMinutes(1));
+    private static final SimulatedResponse STALL =
+            SimulatedResponse.normal().withStallAfterHeaders(Duration.ofMinutes(1));
     private static final CallRetryPolicy FAST = CallRetryPolicy.exponential(3, Duration.ofMillis(20)).jitter(0);
 
     private AgentJobsSimulator sim;
