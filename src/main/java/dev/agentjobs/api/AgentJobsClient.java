@@ -42,8 +42,8 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
     private AgentJobsClient(Builder b) {
         this.settings = b.copy();
         this.transport = new JobsTransport(new TransportSettings(b.baseUrl, b.projectId, b.apiKey,
-                b.connectTimeout, b.responseTimeout, b.maxConnections, b.maxIdleTime, b.eventLoopThreads,
-                b.maxResponseBytes, b.listener, b.clock, b.scheduler, b.userAgent));
+                b.connectTimeout, b.responseTimeout, b.attemptTimeout, b.maxConnections, b.maxIdleTime,
+                b.eventLoopThreads, b.maxResponseBytes, b.listener, b.clock, b.scheduler, b.userAgent));
     }
 
     /** A builder with the defaults; {@link Builder#projectId} and {@link Builder#apiKey} must be set. */
@@ -167,6 +167,7 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
         private ApiKey apiKey;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration responseTimeout = Duration.ofSeconds(30);
+        private Duration attemptTimeout = Duration.ofSeconds(60);
         private int maxConnections = 256;
         private Duration maxIdleTime = Duration.ofSeconds(20);
         private int eventLoopThreads = 1;
@@ -228,9 +229,40 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
             return this;
         }
 
-        /** How long a response may take once the request is sent; 30 s by default. */
+        /**
+         * The longest silence while a response is due: from the request written to the status line, and between
+         * two reads of the body; 30 s by default. A server that keeps sending a byte now and then never trips
+         * it: {@link #attemptTimeout} bounds the whole.
+         */
         public Builder responseTimeout(Duration value) {
             this.responseTimeout = Validation.requirePositive("responseTimeout", value);
+            return this;
+        }
+
+        /**
+         * The longest one attempt of a call may take in all, whatever the server does: connecting, writing the
+         * request, the status line and the whole body. 60 s by default, at most 1 hour. Time in this client's own
+         * queue (beyond {@link #maxConnections}) and retry backoff do not count; each retry of a GET gets the
+         * bound afresh, so a whole {@code get} lasts at most about {@code maxAttempts} bounds plus its backoff.
+         *
+         * <p>A server that sends its headers and then drips its body, or sends nothing more, is cut at the
+         * bound and its connection closed (never put back in the pool). A GET cut so fails with a transient
+         * {@link TransportException} (retried as GETs are, and counted by a watch's circuit breaker); a create
+         * or a message cut after its request was written ends with {@link OutcomeUnknownException}, since the
+         * server may have acted on it.
+         *
+         * <pre>{@code
+         * AgentJobsClient.builder().projectId("p").apiKey(key)
+         *         .attemptTimeout(Duration.ofSeconds(20))   // no call attempt outlives 20 s
+         *         .build();
+         * }</pre>
+         */
+        public Builder attemptTimeout(Duration value) {
+            Validation.requirePositive("attemptTimeout", value);
+            if (value.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("attemptTimeout must be at most 1 hour, was " + value);
+            }
+            this.attemptTimeout = value;
             return this;
         }
 
@@ -325,6 +357,7 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
             b.apiKey = apiKey;
             b.connectTimeout = connectTimeout;
             b.responseTimeout = responseTimeout;
+            b.attemptTimeout = attemptTimeout;
             b.maxConnections = maxConnections;
             b.maxIdleTime = maxIdleTime;
             b.eventLoopThreads = eventLoopThreads;
@@ -341,6 +374,7 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
         public String toString() {
             return "baseUrl=" + baseUrl + ", projectId=" + projectId + ", apiKey=" + apiKey
                     + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout
+                    + ", attemptTimeout=" + attemptTimeout
                     + ", maxConnections=" + maxConnections + ", maxIdleTime=" + maxIdleTime
                     + ", eventLoopThreads=" + eventLoopThreads + ", maxResponseBytes=" + maxResponseBytes
                     + ", retryPolicy=" + retryPolicy;

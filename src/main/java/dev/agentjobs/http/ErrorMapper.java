@@ -17,6 +17,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Turns statuses and failures into the api exception types, with one-line messages that name the call and
@@ -29,19 +30,42 @@ import java.time.Duration;
  */
 final class ErrorMapper {
 
+    /** Enough to recognise where a redirect points; a 10 KB one must not flood the error line. */
+    static final int MAX_LOCATION_CHARS = 200;
+
     private final ApiKey apiKey;
     private final Duration responseTimeout;
+    private final Duration attemptTimeout;
 
-    ErrorMapper(ApiKey apiKey, Duration responseTimeout) {
+    ErrorMapper(ApiKey apiKey, Duration responseTimeout, Duration attemptTimeout) {
         this.apiKey = apiKey;
         this.responseTimeout = responseTimeout;
+        this.attemptTimeout = attemptTimeout;
     }
 
-    /** A non-2xx response. */
+    /** An attempt outlived the bound on its whole duration; a failure without (the whole of) a response. */
+    static final class AttemptTimeoutException extends TimeoutException {
+        AttemptTimeoutException(Duration bound) {
+            super("attempt not complete within " + bound);
+        }
+    }
+
+    /** A non-2xx, non-3xx response. */
     AgentJobsException fromStatus(ApiCall call, String jobId, int status, String serverMessage,
                                   Duration retryAfter) {
+        return fromStatus(call, jobId, status, serverMessage, retryAfter, null);
+    }
+
+    /**
+     * A non-2xx response; for a 3xx, {@code location} is its {@code Location} header (or {@code null}), which the
+     * message names, when present, so the user sees where the server pointed. It is never followed.
+     */
+    AgentJobsException fromStatus(ApiCall call, String jobId, int status, String serverMessage,
+                                  Duration retryAfter, String location) {
         String server = apiKey.redactFrom(serverMessage);
-        String msg = label(call, jobId) + ": HTTP " + status + (server == null ? "" : ": " + server);
+        String redirect = status < 300 || status > 399 || location == null ? ""
+                : ": redirect to '" + printableLocation(location) + "', not followed";
+        String msg = label(call, jobId) + ": HTTP " + status + redirect + (server == null ? "" : ": " + server);
         AgentJobsException typed = switch (status) {
             case 400 -> new InvalidRequestException(msg, jobId, status, server, null, null);
             case 401 -> new UnauthorizedException(msg, jobId, status, server, null, null);
@@ -96,9 +120,45 @@ final class ErrorMapper {
         };
     }
 
+    /**
+     * A {@code Location} made safe for a log line or a terminal: the key redacted, user info (a password) dropped,
+     * control and format characters (escape sequences, bidi overrides) shown as {@code ?}, and cut to
+     * {@value #MAX_LOCATION_CHARS} characters.
+     */
+    String printableLocation(String location) {
+        String s = apiKey.redactFrom(location.strip());
+        int authority = s.indexOf("//");
+        // "//" opens the authority only before any path: in "/a//b" it is part of the path.
+        if (authority >= 0 && s.lastIndexOf('/', authority - 1) < 0) {
+            int start = authority + 2;
+            int end = start;
+            while (end < s.length() && "/?#".indexOf(s.charAt(end)) < 0) {
+                end++;
+            }
+            int at = s.lastIndexOf('@', end - 1);
+            if (at >= start) {
+                s = s.substring(0, start) + s.substring(at + 1);
+            }
+        }
+        StringBuilder out = new StringBuilder(Math.min(s.length(), MAX_LOCATION_CHARS + 3));
+        for (int i = 0; i < s.length(); ) {
+            if (out.length() >= MAX_LOCATION_CHARS) {
+                return out.append("...").toString();
+            }
+            int cp = s.codePointAt(i);
+            boolean unsafe = Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT;
+            out.appendCodePoint(unsafe ? '?' : cp);
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+
     private String describe(Throwable failure) {
         if (failure instanceof ReadTimeoutException) {
             return "no response within " + responseTimeout;
+        }
+        if (failure instanceof AttemptTimeoutException) {
+            return "no complete response within " + attemptTimeout + " (attemptTimeout)";
         }
         if (failure instanceof ConnectTimeoutException) {
             return "connect timed out: " + oneLine(failure.getMessage());

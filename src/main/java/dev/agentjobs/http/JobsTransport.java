@@ -21,7 +21,8 @@ import reactor.netty.http.client.HttpClientResponse;
  * The HTTP side of {@code AgentJobsClient}: one attempt of a call is built here, bounded by the
  * {@link InFlightLimiter}, read by {@link CappedBody}, decoded by {@link JobCodec}, mapped by
  * {@link ErrorMapper}, and retried by {@link CallRetry}. Each call is a lazy {@code Mono}; cancelling it
- * cancels the request (or its place in the queue) and frees its permit.
+ * cancels the request (or its place in the queue) and frees its permit. Each attempt, from its permit to the
+ * last body byte, is bounded by {@link TransportSettings#attemptTimeout()}.
  *
  * <p>After {@link #closeLater()} every new attempt fails with an {@link IllegalStateException}, which no
  * retry rule touches.
@@ -43,7 +44,7 @@ public final class JobsTransport {
         this.settings = settings;
         this.listener = settings.listener();
         this.paths = new JobPaths(settings.baseUrl(), settings.projectId());
-        this.errors = new ErrorMapper(settings.apiKey(), settings.responseTimeout());
+        this.errors = new ErrorMapper(settings.apiKey(), settings.responseTimeout(), settings.attemptTimeout());
         this.limiter = new InFlightLimiter(settings.maxConnections());
         this.netty = new NettyResources(settings);
         this.scheduler = settings.scheduler() != null ? settings.scheduler() : netty.loopScheduler();
@@ -116,6 +117,15 @@ public final class JobsTransport {
                 .response((res, content) -> onResponse(call, jobId, res, content, tracker, start))
                 .next()
                 .doOnCancel(tracker::abort)
+                // Reactor Netty's responseTimeout only bounds silence; a server dripping a byte now and then
+                // would hold the attempt forever. This bounds the whole attempt. Its cancel passes through
+                // doOnCancel above, which closes the connection: the rest of that response must never be read
+                // as the next call's answer. The timer runs on our own event loop, also under an injected
+                // virtual-time scheduler (a network bound must not wait for virtual time to be advanced), and
+                // inside the attempt, so a watch's circuit breaker counts the cut poll as a failure.
+                .timeout(settings.attemptTimeout(),
+                        Mono.error(() -> new ErrorMapper.AttemptTimeoutException(settings.attemptTimeout())),
+                        netty.loopScheduler())
                 .contextWrite(ctx -> ctx.put(AttemptTracker.key(), tracker))
                 .onErrorMap(e -> !(e instanceof AgentJobsException),
                         e -> errors.fromFailure(call, jobId, e, tracker.mayHaveReachedServer()))
@@ -155,8 +165,9 @@ public final class JobsTransport {
                 .flatMap(b -> {
                     tracker.httpError();
                     String retryAfter = res.responseHeaders().get(HttpHeaderNames.RETRY_AFTER);
+                    String location = res.responseHeaders().get(HttpHeaderNames.LOCATION);
                     return Mono.error(errors.fromStatus(call, jobId, status, JobCodec.errorText(b, settings.apiKey()),
-                            RetryAfter.parse(retryAfter, settings.clock())));
+                            RetryAfter.parse(retryAfter, settings.clock()), location));
                 });
     }
 

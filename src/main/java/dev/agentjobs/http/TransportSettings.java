@@ -10,12 +10,14 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The validated settings a {@link JobsTransport} runs with, handed over by the client facade's builder.
  *
- * @param scheduler the scheduler for delays, or {@code null} for the transport's own event loop
+ * @param responseTimeout the longest silence while a response is due (Reactor Netty's idle timeout)
+ * @param attemptTimeout  the longest one attempt may take in all: connect, write, status line, whole body
+ * @param scheduler       the scheduler for delays, or {@code null} for the transport's own event loop
  */
 public record TransportSettings(URI baseUrl, String projectId, ApiKey apiKey, Duration connectTimeout,
-                                Duration responseTimeout, int maxConnections, Duration maxIdleTime,
-                                int eventLoopThreads, int maxResponseBytes, AgentJobsListener listener,
-                                Clock clock, Scheduler scheduler, String userAgent) {
+                                Duration responseTimeout, Duration attemptTimeout, int maxConnections,
+                                Duration maxIdleTime, int eventLoopThreads, int maxResponseBytes,
+                                AgentJobsListener listener, Clock clock, Scheduler scheduler, String userAgent) {
 
     @Override
     public String toString() {

@@ -15,24 +15,33 @@ import java.util.Objects;
  * Faults.none().ratio(FaultKind.ERROR_503, 0.02)
  *              .ratio(FaultKind.CLOSE_AFTER_COMMIT, 0.01)
  *              .slowDelay(Duration.ofSeconds(3)).burstLength(5);
+ * Faults.none().ratio(FaultKind.DRIP_BODY, 1.0).drip(1, Duration.ofSeconds(10));  // hostile: opt-in only
  * }</pre>
  */
 public final class Faults {
 
     private static final FaultKind[] KINDS = FaultKind.values();
+    private static final Duration MAX_WAIT = Duration.ofMinutes(10);
     private static final Faults NONE = new Faults(new double[KINDS.length], Duration.ofSeconds(2), 3,
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1), 1, Duration.ofSeconds(1), Duration.ofMinutes(1));
 
     private final double[] ratios;
     private final Duration slowDelay;
     private final int burstLength;
     private final Duration retryAfter;
+    private final int dripBytes;
+    private final Duration dripInterval;
+    private final Duration stallFor;
 
-    private Faults(double[] ratios, Duration slowDelay, int burstLength, Duration retryAfter) {
+    private Faults(double[] ratios, Duration slowDelay, int burstLength, Duration retryAfter, int dripBytes,
+                   Duration dripInterval, Duration stallFor) {
         this.ratios = ratios;
         this.slowDelay = slowDelay;
         this.burstLength = burstLength;
         this.retryAfter = retryAfter;
+        this.dripBytes = dripBytes;
+        this.dripInterval = dripInterval;
+        this.stallFor = stallFor;
     }
 
     /** No faults. */
@@ -40,12 +49,18 @@ public final class Faults {
         return NONE;
     }
 
-    /** {@code totalRatio} of all requests fail, split evenly over every kind. */
+    /**
+     * {@code totalRatio} of all requests fail, split evenly over every kind that is not
+     * {@linkplain FaultKind#hostile() hostile}.
+     */
     public static Faults uniform(double totalRatio) {
         checkRatio(totalRatio, "total fault ratio");
+        long ordinary = Arrays.stream(KINDS).filter(k -> !k.hostile()).count();
         double[] r = new double[KINDS.length];
-        Arrays.fill(r, totalRatio / KINDS.length);
-        return new Faults(r, NONE.slowDelay, NONE.burstLength, NONE.retryAfter);
+        for (FaultKind k : KINDS) {
+            r[k.ordinal()] = k.hostile() ? 0 : totalRatio / ordinary;
+        }
+        return NONE.with(r, NONE.slowDelay, NONE.burstLength, NONE.retryAfter);
     }
 
     /** A copy where {@code kind} fires with probability {@code ratio} per request. */
@@ -59,16 +74,12 @@ public final class Faults {
             throw new IllegalArgumentException("fault ratios add up to " + total + " with " + kind + "=" + ratio
                     + "; they must not exceed 1");
         }
-        return new Faults(r, slowDelay, burstLength, retryAfter);
+        return with(r, slowDelay, burstLength, retryAfter);
     }
 
     /** How long a {@link FaultKind#SLOW_RESPONSE} holds the answer back (default 2 s, real time). */
     public Faults slowDelay(Duration delay) {
-        Objects.requireNonNull(delay, "slowDelay");
-        if (delay.isNegative() || delay.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw new IllegalArgumentException("slowDelay must be within [0, 10m], was " + delay);
-        }
-        return new Faults(ratios, delay, burstLength, retryAfter);
+        return with(ratios, checkWait(delay, "slowDelay", true), burstLength, retryAfter);
     }
 
     /** How many consecutive 429s one {@link FaultKind#BURST_429} gives its project (default 3). */
@@ -76,7 +87,7 @@ public final class Faults {
         if (length < 1 || length > 10_000) {
             throw new IllegalArgumentException("burstLength must be within [1, 10000], was " + length);
         }
-        return new Faults(ratios, slowDelay, length, retryAfter);
+        return with(ratios, slowDelay, length, retryAfter);
     }
 
     /** The {@code Retry-After} that 503 and burst 429 answers carry (default 1 s). */
@@ -85,7 +96,28 @@ public final class Faults {
         if (value.isNegative()) {
             throw new IllegalArgumentException("retryAfter must not be negative, was " + value);
         }
-        return new Faults(ratios, slowDelay, burstLength, value);
+        return with(ratios, slowDelay, burstLength, value);
+    }
+
+    /**
+     * How a {@link FaultKind#DRIP_BODY} sends its body: {@code bytes} at a time, one piece every
+     * {@code interval} (real time); 1 byte every second by default.
+     */
+    public Faults drip(int bytes, Duration interval) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("drip bytes must be at least 1, was " + bytes);
+        }
+        Duration every = checkWait(interval, "drip interval", false);
+        return new Faults(ratios, slowDelay, burstLength, retryAfter, bytes, every, stallFor);
+    }
+
+    /**
+     * How long a {@link FaultKind#STALL_AFTER_HEADERS} keeps the connection silent before the server closes it,
+     * should the client not close it first; 1 minute by default.
+     */
+    public Faults stallFor(Duration value) {
+        Duration stall = checkWait(value, "stallFor", false);
+        return new Faults(ratios, slowDelay, burstLength, retryAfter, dripBytes, dripInterval, stall);
     }
 
     public double ratio(FaultKind kind) {
@@ -106,6 +138,32 @@ public final class Faults {
 
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    public int dripBytes() {
+        return dripBytes;
+    }
+
+    public Duration dripInterval() {
+        return dripInterval;
+    }
+
+    public Duration stallFor() {
+        return stallFor;
+    }
+
+    private Faults with(double[] r, Duration slow, int burst, Duration wait) {
+        return new Faults(r, slow, burst, wait, dripBytes, dripInterval, stallFor);
+    }
+
+    /** A real-time wait the simulator will hold a connection for: at most 10 minutes, so every one ends. */
+    static Duration checkWait(Duration value, String what, boolean zeroAllowed) {
+        Objects.requireNonNull(value, what);
+        if (value.isNegative() || (!zeroAllowed && value.isZero()) || value.compareTo(MAX_WAIT) > 0) {
+            throw new IllegalArgumentException(what + " must be within " + (zeroAllowed ? "[0" : "(0")
+                    + ", 10m], was " + value);
+        }
+        return value;
     }
 
     /** The kind a uniform draw {@code u} in [0, 1) selects, or {@code null} for no fault. */
@@ -135,6 +193,7 @@ public final class Faults {
             }
         }
         return sb.append("slowDelay=").append(slowDelay).append(" burstLength=").append(burstLength)
-                .append(" retryAfter=").append(retryAfter).append(']').toString();
+                .append(" retryAfter=").append(retryAfter).append(" drip=").append(dripBytes).append("B/")
+                .append(dripInterval).append(" stallFor=").append(stallFor).append(']').toString();
     }
 }

@@ -1,5 +1,7 @@
 package dev.agentjobs.simulator;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -80,7 +83,35 @@ final class HttpFront {
                 .header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(reply.body().length));
         reply.headers().forEach(res::header);
+        Reply.Delivery delivery = reply.delivery();
+        if (delivery.stalls()) {
+            return stall(res, delivery.stallMs());
+        }
+        if (delivery.drips()) {
+            return drip(res, reply.body(), delivery);
+        }
         return res.sendByteArray(Mono.just(reply.body())).then();
+    }
+
+    /**
+     * Headers now, then the body a piece per interval. The empty first piece, flushed, is what puts the status
+     * line and headers on the wire at once. When the client closes the connection Reactor Netty cancels this
+     * publisher, which cancels the pending timer: a dripping answer costs nothing after its client left.
+     */
+    private static Mono<Void> drip(HttpServerResponse res, byte[] body, Reply.Delivery d) {
+        int n = d.chunkBytes();
+        int pieces = (body.length + n - 1) / n;
+        Flux<ByteBuf> dripped = Flux.range(0, pieces).concatMap(i -> delay(res, d.intervalMs())
+                .then(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body, i * n, Math.min(n, body.length - i * n)))));
+        return res.send(Flux.concat(Mono.just(Unpooled.EMPTY_BUFFER), dripped), b -> true).then();
+    }
+
+    /** Headers now, then silence; the server gives up after {@code stallMs} and closes the connection. */
+    private static Mono<Void> stall(HttpServerResponse res, long stallMs) {
+        Mono<ByteBuf> closeLater = delay(res, stallMs)
+                .then(Mono.fromRunnable(() -> res.withConnection(c -> c.channel().close())))
+                .then(Mono.never());
+        return res.send(Flux.concat(Mono.just(Unpooled.EMPTY_BUFFER), closeLater), b -> true).then();
     }
 
     private static Mono<Void> delay(HttpServerResponse res, long millis) {

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Writes response bodies with Jackson's streaming generator (no object tree, no reflection: this is the hot
@@ -47,6 +49,20 @@ final class JsonBodies {
             }
             g.writeEndObject();
         });
+    }
+
+    /**
+     * The job body with top-level fields replaced by strings; a {@code null} replacement stands for
+     * {@code callerKey}, so the key is put in only here, never kept in a scripted response.
+     */
+    static byte[] withFields(byte[] job, Map<String, String> fields, String callerKey) {
+        try {
+            ObjectNode node = (ObjectNode) STRICT.readTree(job);
+            fields.forEach((name, value) -> node.put(name, value == null ? callerKey : value));
+            return STRICT.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rewrite the simulator's own job JSON", e);
+        }
     }
 
     static byte[] error(String message) {

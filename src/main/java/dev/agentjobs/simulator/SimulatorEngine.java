@@ -73,10 +73,9 @@ final class SimulatorEngine {
 
     private Reply scripted(SimulatedResponse s, CallKind kind, ProjectState project, String jobId, byte[] body) {
         long delay = s.delay().toMillis();
-        Reply forced = new Reply(s.status(), s.body(), s.headers(), false, delay);
         switch (s.action()) {
             case RESPOND:
-                return forced;
+                return new Reply(s.status(), s.body(), s.headers(), false, delay, s.delivery());
             case CLOSE:
                 return Reply.closeConnection().withDelay(delay);
             default:
@@ -84,10 +83,14 @@ final class SimulatorEngine {
         }
         Reply normal = act(kind, project, jobId, body);
         if (!normal.isSuccess() || s.action() == SimulatedResponse.Action.NORMAL) {
-            return normal.withDelay(delay);
+            Reply answer = normal.isSuccess() && !s.jobFields().isEmpty()
+                    ? normal.withBody(JsonBodies.withFields(normal.body(), s.jobFields(), settings.apiKey()))
+                    : normal;
+            return answer.withDelay(delay).withDelivery(s.delivery());
         }
         return s.action() == SimulatedResponse.Action.COMMIT_THEN_CLOSE
-                ? Reply.closeConnection().withDelay(delay) : forced;
+                ? Reply.closeConnection().withDelay(delay)
+                : new Reply(s.status(), s.body(), s.headers(), false, delay, s.delivery());
     }
 
     private Reply faultBeforeCommit(FaultKind fault, ProjectState project) {
@@ -111,6 +114,10 @@ final class SimulatorEngine {
             case ERROR_500_AFTER_COMMIT -> Reply.error(500, "internal server error (simulated)");
             case SLOW_RESPONSE -> done.withDelay(settings.faults().slowDelay().toMillis());
             case MALFORMED_JSON -> Reply.json(done.status(), truncate(done.body()));
+            case DRIP_BODY -> done.withDelivery(Reply.Delivery.drip(settings.faults().dripBytes(),
+                    Math.max(1, settings.faults().dripInterval().toMillis())));
+            case STALL_AFTER_HEADERS -> done.withDelivery(Reply.Delivery.stall(
+                    Math.max(1, settings.faults().stallFor().toMillis())));
             default -> throw new IllegalStateException("not an after-commit fault: " + fault);
         };
     }

@@ -38,6 +38,10 @@ class AgentJobsClientTest {
         assertThatThrownBy(() -> b.responseTimeout(Duration.ZERO)).hasMessageContaining("responseTimeout");
         assertThatThrownBy(() -> b.connectTimeout(Duration.ofSeconds(-1))).hasMessageContaining("connectTimeout");
         assertThatThrownBy(() -> b.maxIdleTime(Duration.ZERO)).hasMessageContaining("maxIdleTime");
+        assertThatThrownBy(() -> b.attemptTimeout(Duration.ZERO)).hasMessageContaining("attemptTimeout")
+                .hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> b.attemptTimeout(Duration.ofHours(2))).hasMessageContaining("PT2H");
+        assertThatThrownBy(() -> b.attemptTimeout(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> b.userAgent("a\nb")).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -46,6 +50,9 @@ class AgentJobsClientTest {
         try (AgentJobsClient client = valid().build()) {
             assertThat(client.toString()).doesNotContain(KEY).contains("REDACTED").contains("projectId=proj");
             assertThat(client.toBuilder().toString()).doesNotContain(KEY);
+            assertThat(client.toBuilder().attemptTimeout(Duration.ofSeconds(7)).toString())
+                    .as("the setting travels with toBuilder and shows").contains("attemptTimeout=PT7S");
+            assertThat(client.toString()).contains("attemptTimeout=PT1M");
         }
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ErrorMapperTest {
 
     private static final String KEY = "mint_sk_test_0123456789";
-    private final ErrorMapper mapper = new ErrorMapper(ApiKey.of(KEY), Duration.ofSeconds(30));
+    private final ErrorMapper mapper = new ErrorMapper(ApiKey.of(KEY), Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     @Test
     void mapsEachStatusToItsType() {
@@ -39,6 +39,22 @@ class ErrorMapperTest {
                 .isInstanceOf(UnexpectedResponseException.class);
         assertThat(mapper.fromStatus(ApiCall.GET, "j", 418, null, null))
                 .isInstanceOf(UnexpectedResponseException.class);
+    }
+
+    @Test
+    void redirect_namesItsLocation_safeToPrint() {
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 302, null, null, "https://u:p@h.example/a?b#c"))
+                .hasMessage("GET job 'j': HTTP 302: redirect to 'https://h.example/a?b#c', not followed");
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 302, null, null, "//user@h.example/a@b"))
+                .hasMessageContaining("'//h.example/a@b'");
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 302, "moved", null, "/a\u001b]0;t\u0007\u202eb"))
+                .hasMessage("GET job 'j': HTTP 302: redirect to '/a?]0;t??b', not followed: moved");
+        String cut = mapper.fromStatus(ApiCall.GET, "j", 302, null, null, "/" + "y".repeat(1000)).getMessage();
+        assertThat(cut).contains("/" + "y".repeat(150)).contains("...'").hasSizeLessThan(300);
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 302, null, null, "/?" + KEY))
+                .hasMessageNotContaining(KEY);
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 302, null, null, null))
+                .as("no Location, nothing to name").hasMessage("GET job 'j': HTTP 302");
     }
 
     @Test

@@ -34,7 +34,8 @@ class JobsTransportTest {
     private JobsTransport transport;
 
     private static TransportSettings settings(URI base, Scheduler scheduler) {
-        return new TransportSettings(base, "proj", ApiKey.of(KEY), Duration.ofSeconds(2), Duration.ofSeconds(5), 4,
+        return new TransportSettings(base, "proj", ApiKey.of(KEY), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofSeconds(8), 4,
                 Duration.ofSeconds(20), 1, 1 << 20, AgentJobsListener.NONE, Clock.systemUTC(), scheduler,
                 "agentjobs-test");
     }

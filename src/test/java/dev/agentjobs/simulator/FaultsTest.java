@@ -120,6 +120,37 @@ class FaultsTest {
     }
 
     @Test
+    void dripBody_actsThenDripsTheWholeBody() throws Exception {
+        start(Faults.none().ratio(FaultKind.DRIP_BODY, 1.0).drip(100, Duration.ofMillis(100)));
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = http.create("p", "x");
+        assertThat(r.statusCode()).isEqualTo(201);
+        int pieces = (r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 99) / 100;
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(100L * pieces));
+        assertThat(new ObjectMapper().readTree(r.body()).get("status").asText()).isEqualTo("active");
+        assertThat(sim.stats().creates()).isEqualTo(1);
+    }
+
+    @Test
+    void stallAfterHeaders_actsThenSendsNoBody_untilTheServerGivesUp() throws Exception {
+        start(Faults.none().ratio(FaultKind.STALL_AFTER_HEADERS, 1.0).stallFor(Duration.ofMillis(200)));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> http.create("p", "x")).isInstanceOf(IOException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+        assertThat(sim.stats().creates()).isEqualTo(1);
+    }
+
+    @Test
+    void uniform_neverPicksAHostileKind() {
+        Faults f = Faults.uniform(1.0);
+        for (FaultKind k : FaultKind.values()) {
+            assertThat(f.ratio(k)).as(k.toString())
+                    .isCloseTo(k.hostile() ? 0.0 : 1.0 / 9, org.assertj.core.data.Offset.offset(1e-9));
+        }
+        assertThat(f.totalRatio()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void uniform_spreadsTheRatioAndTheSeedMakesItRepeatable() throws Exception {
         start(Faults.uniform(0.5).slowDelay(Duration.ZERO));
         long[] first = statuses();
@@ -152,9 +183,13 @@ class FaultsTest {
                 .hasMessageContaining("1.4");
         assertThatThrownBy(() -> Faults.none().burstLength(0)).hasMessageContaining("0");
         assertThatThrownBy(() -> Faults.none().slowDelay(Duration.ofSeconds(-1))).hasMessageContaining("PT-1S");
+        assertThatThrownBy(() -> Faults.none().drip(0, Duration.ofSeconds(1))).hasMessageContaining("0");
+        assertThatThrownBy(() -> Faults.none().drip(1, Duration.ZERO)).hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> Faults.none().stallFor(Duration.ofHours(1))).hasMessageContaining("PT1H");
         Faults f = Faults.uniform(0.9);
         assertThat(f.totalRatio()).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(f.ratio(FaultKind.ERROR_503)).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(f.ratio(FaultKind.ERROR_503)).as("spread over the 9 ordinary kinds")
+                .isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(Faults.none().pick(0.0)).isNull();
     }
 }

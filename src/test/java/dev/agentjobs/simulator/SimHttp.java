@@ -1,6 +1,7 @@
 package dev.agentjobs.simulator;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,13 @@ final class SimHttp {
 
     HttpResponse<String> get(String rawPath) throws IOException, InterruptedException {
         return send("GET", rawPath, null, KEY);
+    }
+
+    /** A GET whose answer returns as soon as the headers are in; the body is read from the stream. */
+    HttpResponse<InputStream> getStream(String rawPath) throws IOException, InterruptedException {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + rawPath)).timeout(Duration.ofSeconds(5))
+                .header("Authorization", "Bearer " + KEY).GET().build();
+        return client.send(r, HttpResponse.BodyHandlers.ofInputStream());
     }
 
     HttpResponse<String> post(String rawPath, String body) throws IOException, InterruptedException {
