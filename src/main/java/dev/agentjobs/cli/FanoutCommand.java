@@ -191,12 +191,19 @@ final class FanoutCommand implements Callable<Integer> {
         Sinks.Empty<Void> stop = Sinks.empty();
         AtomicBoolean interrupted = new AtomicBoolean();
         context.onShutdown(() -> {
+            if (finished.getCount() == 0) {
+                return;   // The process is ending after the command ended by itself: nothing to stop.
+            }
             interrupted.set(true);
             stop.tryEmitEmpty();
             awaitFinished();
         });
         try (FanoutProgressView view = FanoutProgressView.create(context.err())) {
-            Flux<Object> events = Flux.<Object>merge(run.results(), run.progress(view.period()))
+            // The bar follows the results: once they end, the summary from the ledger takes over.
+            Sinks.Empty<Void> resultsEnded = Sinks.empty();
+            Flux<Object> events = Flux.<Object>merge(
+                            run.results().doFinally(signal -> resultsEnded.tryEmitEmpty()),
+                            run.progress(view.period()).takeUntilOther(resultsEnded.asMono()))
                     .takeUntilOther(stop.asMono());
             try (Stream<Object> stream = events.toStream(256)) {
                 for (Object e : (Iterable<Object>) stream::iterator) {
@@ -372,7 +379,7 @@ final class FanoutCommand implements Callable<Integer> {
 
     private String resumeCommand() {
         List<String> args = spec.commandLine().getParseResult().originalArgs();
-        return "agentjobs fanout " + args.stream()
+        return "agentjobs " + args.stream()
                 .map(a -> a.matches("[A-Za-z0-9_./:=@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
                 .collect(Collectors.joining(" "));
     }

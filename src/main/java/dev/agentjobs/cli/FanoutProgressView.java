@@ -112,6 +112,9 @@ abstract class FanoutProgressView implements AutoCloseable {
 
         @Override
         void update(FanOutProgress p) {
+            if (p.total() == 0) {
+                return;   // The input is still being registered.
+            }
             err.println("progress: " + p.done() + "/" + p.total() + " done; " + counts(p));
             err.flush();
         }

@@ -54,6 +54,7 @@ public final class FanOutRun {
     private final Shield shield = new Shield();
     private final ActiveSlots active;
     private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final Sinks.Empty<Void> registered = Sinks.empty();
     private final Sinks.Empty<Void> done = Sinks.empty();
 
     FanOutRun(JobsApi api, JobLedger ledger, Flux<PromptInput> prompts, FanOutOptions options, String project) {
@@ -99,12 +100,14 @@ public final class FanOutRun {
         }).doFinally(signal -> {
             creator.stop();
             watcher.dispose();
+            registered.tryEmitEmpty();
             done.tryEmitEmpty();
         });
     }
 
     /**
-     * Counts from the ledger now, then every {@code period}, and once more when the run ends; completes then.
+     * Counts from the ledger once the input is registered, then every {@code period}, and once more when the run
+     * ends; completes then.
      * Reading counts costs one ledger query: a period of a second or more suits a bar, and any period a metrics
      * registry.
      */
@@ -112,7 +115,7 @@ public final class FanOutRun {
         if (period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("period must be positive, was " + period);
         }
-        return Flux.interval(Duration.ZERO, period, scheduler)
+        return registered.asMono().thenMany(Flux.interval(Duration.ZERO, period, scheduler))
                 .onBackpressureDrop()
                 .concatMap(tick -> snapshot())
                 .takeUntilOther(done.asMono())
@@ -162,7 +165,8 @@ public final class FanOutRun {
                     return ledger.register(project, batch);
                 })
                 .then(Mono.fromSupplier(() -> ids))
-                .publishOn(scheduler);
+                .publishOn(scheduler)
+                .doOnSuccess(x -> registered.tryEmitEmpty());
     }
 
     private Flux<FanOutResult> work(Set<String> ids) {
