@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -130,10 +131,11 @@ public final class FanOutRun {
             return Mono.zip(ledger.counts(), ledger.createsSince(project, now.minus(rate.window())))
                     .publishOn(scheduler)
                     .map(t -> {
-                        FanOutProgress p = FanOutProgress.of(t.getT1(), t.getT2().size(), Duration.ZERO, now);
-                        long toSend = p.pending() + (options.retryInDoubt() ? p.inDoubt() : 0);
+                        Map<PromptState, Long> counts = t.getT1();
+                        long toSend = counts.getOrDefault(PromptState.PENDING, 0L)
+                                + (options.retryInDoubt() ? counts.getOrDefault(PromptState.IN_DOUBT, 0L) : 0L);
                         Duration left = BudgetForecast.timeLeft(t.getT2(), rate, toSend, now);
-                        return FanOutProgress.of(t.getT1(), rate.isUnlimited() ? 0 : t.getT2().size(), left, now);
+                        return FanOutProgress.of(counts, rate.isUnlimited() ? 0 : t.getT2().size(), left, now);
                     });
         });
     }
