@@ -172,10 +172,10 @@ public final class InMemoryJobLedger implements JobLedger {
     @Override
     public Mono<List<Instant>> createsSince(String project, Instant since) {
         Objects.requireNonNull(project, "project");
-        Objects.requireNonNull(since, "since");
+        Instant from = LedgerRules.truncate(Objects.requireNonNull(since, "since"));
         return locked(() -> {
             List<Instant> log = createLog.getOrDefault(project, List.of());
-            return List.copyOf(log.subList(insertionPoint(log, since.minusNanos(1)), log.size()));
+            return List.copyOf(log.subList(insertionPoint(log, from.minusNanos(1)), log.size()));
         });
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The {@link JobLedger} contract, run against every implementation by a small subclass: both ledgers must
@@ -377,6 +378,32 @@ abstract class JobLedgerContractTest {
                     e -> assertThat(e.reason()).isEqualTo(Reason.STORAGE));
         }
         ledger.close();
+    }
+
+    @Test
+    void everyCall_fromAParallelThread_passesBlockHound() {
+        for (Mono<?> call : everyCall(ledger)) {
+            call.subscribeOn(Schedulers.parallel()).block(TIMEOUT);
+        }
+        assertThat(row("p1").state()).isEqualTo(PromptState.COMPLETED);
+    }
+
+    /** One call of each method (but close), in an order in which each succeeds. */
+    static List<Mono<?>> everyCall(JobLedger ledger) {
+        return List.of(
+                ledger.register(PROJECT, prompts(0, 3)),
+                ledger.claimForCreate("p0", CreateRate.DEFAULT, false, T0),
+                ledger.claimForCreate("p1", CreateRate.DEFAULT, false, T0),
+                ledger.claimForCreate("p2", CreateRate.DEFAULT, false, T0),
+                ledger.releaseClaim("p0", "429", T0),
+                ledger.markCreated("p1", "job-1", T0),
+                ledger.markInDoubt("p2", "reset", T0),
+                ledger.markFinished("p1", PromptState.COMPLETED, null, null, T0),
+                ledger.recoverInterrupted("crash", T0),
+                ledger.find(Set.of()).collectList(),
+                ledger.get("p0"),
+                ledger.createsSince(PROJECT, T0),
+                ledger.counts());
     }
 
     static void assertIllegal(Mono<?> call) {
