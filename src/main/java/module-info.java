@@ -32,6 +32,8 @@ module dev.agentjobs {
     requires org.xerial.sqlitejdbc;
     // Only the command line uses picocli; library users need not have it.
     requires static info.picocli;
+    // Only the fanout command's live bar on a terminal uses it.
+    requires static me.tongfei.progressbar;
 
     // picocli reads and sets the command classes' annotated fields reflectively; Jackson binds the
     // transport's private wire records.

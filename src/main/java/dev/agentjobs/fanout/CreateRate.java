@@ -1,6 +1,8 @@
 package dev.agentjobs.fanout;
 
+import dev.agentjobs.internal.DurationText;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -35,6 +37,33 @@ public record CreateRate(int creates, Duration window) {
     /** No client-side budget. */
     public static CreateRate unlimited() {
         return new CreateRate(0, Duration.ofHours(1));
+    }
+
+    /**
+     * Parses {@code COUNT/WINDOW} ({@code 100/1h}, {@code 5/30s}) or {@code none} (no budget).
+     *
+     * @throws IllegalArgumentException naming the bad text
+     */
+    public static CreateRate parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("create rate is empty; use COUNT/WINDOW like 100/1h, or none");
+        }
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.equals("none")) {
+            return unlimited();
+        }
+        int slash = t.indexOf('/');
+        int count;
+        try {
+            count = slash < 0 ? -1 : Integer.parseInt(t.substring(0, slash).strip());
+        } catch (NumberFormatException e) {
+            count = -1;
+        }
+        if (count < 1) {
+            throw new IllegalArgumentException("create rate '" + text + "' must look like COUNT/WINDOW with a count"
+                    + " of at least 1 (100/1h), or none");
+        }
+        return new CreateRate(count, DurationText.parse(t.substring(slash + 1), "create-rate window"));
     }
 
     /** Whether there is no budget. */

@@ -124,6 +124,27 @@ public final class JobWatcher implements Disposable {
     }
 
     /**
+     * Watches a job the caller has just created itself (a fan-out creates, records the id, then watches): like
+     * {@link #submit} after its create, {@code CREATED} first and the first poll after the policy's first-poll
+     * delay rather than at once, so a new job costs no needless GET.
+     *
+     * <pre>{@code
+     * Job job = api.create(prompt).block();
+     * ledger.markCreated(key, job.id(), now).block();
+     * watcher.watchCreated(job).subscribe(...);
+     * }</pre>
+     */
+    public Flux<JobEvent> watchCreated(Job created) {
+        Objects.requireNonNull(created, "created");
+        requireId(created.id());
+        return Flux.defer(() -> {
+            JobEvent event = new JobEvent(JobEvent.Kind.CREATED, created, null, engine.clock.instant());
+            return engine.attach(created.id(), engine.policy.firstPollDelay().toMillis() + engine.spreadMillis(),
+                    created, event, false);
+        });
+    }
+
+    /**
      * Watches an existing job by id (all that is needed to resume after a restart): its current status
      * first, then each transition, {@code TERMINAL} last.
      */
