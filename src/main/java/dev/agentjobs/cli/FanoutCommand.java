@@ -249,12 +249,20 @@ final class FanoutCommand implements Callable<Integer> {
         }
     }
 
-    private void printResult(FanOutResult r, ResultFile results) {
-        context.out().println(output.json ? ResultFile.line(r) : ResultFile.humanLine(r));
+    private void printResult(FanOutResult result, ResultFile results) {
+        FanOutResult r = withoutSecrets(result);
+        // JSON escapes control characters itself; a human line gets them shown, never obeyed by the terminal.
+        context.out().println(output.json ? ResultFile.line(r) : TerminalText.escape(ResultFile.humanLine(r)));
         context.out().flush();
         if (results != null) {
             results.append(r);
         }
+    }
+
+    /** The result with every text that came from the server scrubbed of the keys this command used. */
+    private FanOutResult withoutSecrets(FanOutResult r) {
+        return new FanOutResult(r.customId(), context.redact(r.jobId()), r.state(), context.redact(r.prLink()),
+                r.errorKind(), context.redact(r.message()), r.attemptedAt());
     }
 
     /** Writes the lines an earlier run settled but did not get to write (a crash between ledger and file). */
@@ -263,7 +271,7 @@ final class FanoutCommand implements Callable<Integer> {
                 .filter(r -> ids.contains(r.customId()) && !results.has(r.customId()))
                 .filter(r -> !(retryInDoubt && r.state() == PromptState.IN_DOUBT))
                 .collectList().block(DRAIN_LIMIT);
-        missing.forEach(results::append);
+        missing.stream().map(this::withoutSecrets).forEach(results::append);
     }
 
     private void warnRetry(JobLedger ledger) {
@@ -294,15 +302,16 @@ final class FanoutCommand implements Callable<Integer> {
                 counts.forEach((s, v) -> c.put(s.name().toLowerCase(Locale.ROOT), v));
                 var list = n.putArray("in_doubt");
                 inDoubt.forEach(r -> list.addObject().put("custom_id", r.customId())
-                        .put("attempted_at", String.valueOf(r.attemptedAt())).put("error", r.lastError()));
+                        .put("attempted_at", String.valueOf(r.attemptedAt()))
+                        .put("error", context.redact(r.lastError())));
                 context.out().println(n.toString());
             } else {
                 context.out().println("ledger " + path);
                 counts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> context.out().printf(
                         "%-12s %7d%n", e.getKey().name().toLowerCase(Locale.ROOT), e.getValue()));
                 for (PromptRecord r : inDoubt) {
-                    context.out().println("in doubt: " + r.customId() + "  create attempted " + r.attemptedAt()
-                            + (r.lastError() == null ? "" : "  " + r.lastError()));
+                    context.out().println(TerminalText.escape("in doubt: " + r.customId() + "  create attempted "
+                            + r.attemptedAt() + (r.lastError() == null ? "" : "  " + context.redact(r.lastError()))));
                 }
             }
             context.out().flush();
@@ -321,7 +330,7 @@ final class FanoutCommand implements Callable<Integer> {
         context.err().println(inDoubt.size() + " prompt(s) in doubt: a job may or may not exist for each; check"
                 + " the project, then run again with --retry-in-doubt for those that have none:");
         for (PromptRecord r : inDoubt) {
-            context.err().println("  " + r.customId() + "  create attempted " + r.attemptedAt());
+            context.err().println(TerminalText.escape("  " + r.customId() + "  create attempted " + r.attemptedAt()));
         }
         context.err().flush();
     }

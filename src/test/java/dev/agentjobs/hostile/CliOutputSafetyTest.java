@@ -10,9 +10,13 @@ import dev.agentjobs.cli.CliHarness;
 import dev.agentjobs.simulator.AgentJobsSimulator;
 import dev.agentjobs.simulator.CallKind;
 import dev.agentjobs.simulator.SimulatedResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a hostile server puts in a job must not reach the user's terminal raw, nor print the user's key. */
 class CliOutputSafetyTest {
@@ -105,6 +109,24 @@ class CliOutputSafetyTest {
     }
 
     /** No C0 control but the line feed, no DEL, no C1 control. */
+    @Test
+    void fanout_serverTextInResults_isRedactedAndEscaped_onStdoutAndInTheOutFile(@TempDir Path dir)
+            throws IOException {
+        sim.enqueue(CallKind.CREATE, SimulatedResponse.commitThenRespond(201, "{\"id\":\"job_" + json(ESC + "[2J")
+                + "\",\"status\":\"completed\",\"prLink\":\"https://x/" + KEY + json(ESC + "]0;pwned\u0007") + "\"}"));
+        Path prompts = Files.writeString(dir.resolve("prompts.txt"), "Refresh the intro\n");
+        Path out = dir.resolve("results.jsonl");
+        CliHarness.Result r = run(env(sim), "fanout", prompts.toString(), "--create-rate=none",
+                "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertNoTerminalControls(r.out());
+        assertNoTerminalControls(r.err());
+        assertThat(r.out()).contains("job_\\u001b[2J").contains("https://x/[REDACTED]\\u001b]0;pwned\\u0007");
+        String lines = Files.readString(out);
+        assertThat(lines).doesNotContain(KEY).contains("https://x/[REDACTED]");
+        assertNoTerminalControls(lines);
+    }
+
     static void assertNoTerminalControls(String text) {
         assertThat(text.chars().filter(c -> c != '\n' && (c < 0x20 || c >= 0x7f && c <= 0x9f)))
                 .as("raw control characters in %s", text).isEmpty();
