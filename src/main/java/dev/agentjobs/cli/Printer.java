@@ -6,10 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobStatus;
+import dev.agentjobs.internal.JobJson;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 
 /**
  * Writes jobs and events to standard output, one line each, flushed at once so that a pipe sees each
@@ -86,36 +85,11 @@ final class Printer {
     }
 
     static ObjectNode jobNode(Job job) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("id", job.id());
-        n.put("status", job.status().wireName());
-        if (job.source() == null) {
-            n.putNull("source");
-        } else {
-            ObjectNode source = n.putObject("source");
-            source.put("repository", job.source().repository());
-            source.put("ref", job.source().ref());
-        }
-        n.put("model", job.model());
-        n.put("prLink", job.prLink());
-        n.put("createdAt", iso(job.createdAt()));
-        n.put("archivedAt", iso(job.archivedAt()));
-        return n;
+        return JobJson.job(job);
     }
 
     static ObjectNode eventNode(JobEvent e) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
-        n.put("jobId", e.jobId());
-        n.put("previous", e.previous() == null ? null : e.previous().wireName());
-        n.put("status", e.status().wireName());
-        n.put("at", iso(e.at()));
-        n.set("job", jobNode(e.job()));
-        return n;
-    }
-
-    private static String iso(Instant instant) {
-        return instant == null ? null : instant.toString();
+        return JobJson.event(e);
     }
 
     private static String write(ObjectNode node) {
