@@ -17,6 +17,16 @@ final class HttpReplies {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    static {
+        // Jackson builds and caches a (de)serializer under a lock the first time a type is met; two event-loop
+        // threads meeting it at once would park one of them. Meet every node type once here instead.
+        try {
+            JSON.readTree("{\"s\":\"x\",\"n\":1,\"d\":1.5,\"b\":true,\"z\":null,\"a\":[{}]}").toString();
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** A request the gateway refuses with a status and a message, before anything goes upstream. */
     static final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -254,7 +254,18 @@ final class JobHub {
     }
 
     private void start(Attempt attempt, Flux<JobEvent> source) {
-        attempt.subscription.update(source.subscribe(e -> onEvent(attempt, e), e -> onError(attempt, e)));
+        attempt.subscription.update(source.subscribe(e -> onEvent(attempt, e), e -> onError(attempt, e),
+                () -> onComplete(attempt)));
+    }
+
+    /** The watch told the terminal event: nothing polls the job now. */
+    private void onComplete(Attempt attempt) {
+        synchronized (lock) {
+            JobChannel c = attempt.channel;
+            if (c != null && c.attempt == attempt) {
+                c.attempt = null;
+            }
+        }
     }
 
     private Attempt restartIfIdle(JobChannel c) {
