@@ -19,9 +19,13 @@ record EventId(String epoch, long seq) {
         if (dash <= 0 || dash == h.length() - 1 || h.length() > 64) {
             return null;
         }
+        String epoch = h.substring(0, dash);
+        if (!epoch.chars().allMatch(ch -> (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))) {
+            return null;
+        }
         try {
             long seq = Long.parseLong(h.substring(dash + 1));
-            return seq < 0 ? null : new EventId(h.substring(0, dash), seq);
+            return seq < 0 ? null : new EventId(epoch, seq);
         } catch (NumberFormatException e) {
             return null;
         }

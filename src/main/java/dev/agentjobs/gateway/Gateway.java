@@ -269,7 +269,10 @@ public final class Gateway implements AutoCloseable {
             return this;
         }
 
-        /** Messages queued for one slow client before it is dropped with a final event, 256 by default. */
+        /**
+         * Messages queued for one slow client before it is dropped with a final event, 256 by default (rounded up
+         * to a power of two, at least 8).
+         */
         public Builder subscriberQueue(int value) {
             this.subscriberQueue = positive("subscriberQueue", value);
             return this;

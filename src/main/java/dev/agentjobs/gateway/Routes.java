@@ -100,7 +100,8 @@ final class Routes {
             return HttpReplies.error(res, 400, "credentials are never accepted in a URL; use the Authorization"
                     + " header or the login form");
         }
-        String path = query.path();
+        // The raw path, never decoded: an id arrives exactly as sent, and %2F cannot smuggle in a segment.
+        String path = query.rawPath();
         if (method.equals(HttpMethod.GET) && dashboard.serves(path)) {
             return dashboard.send(path, res);
         }

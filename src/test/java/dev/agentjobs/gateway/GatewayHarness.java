@@ -39,7 +39,7 @@ final class GatewayHarness implements AutoCloseable {
     private final UnaryOperator<Gateway.Builder> config;
     Gateway gateway;
     private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10)).build();
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     private final HttpClient streams = HttpClient.newConnection().responseTimeout(TIMEOUT);
 
     GatewayHarness(JobDurations durations, UnaryOperator<Gateway.Builder> config) {
