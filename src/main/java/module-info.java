@@ -28,6 +28,9 @@ module dev.agentjobs {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jsr310;
+    // The embedded fan-out ledger: JDBC on SQLite, run on the ledger's own writer thread.
+    requires java.sql;
+    requires org.xerial.sqlitejdbc;
     // Only the command line uses picocli; library users need not have it.
     requires static info.picocli;
 

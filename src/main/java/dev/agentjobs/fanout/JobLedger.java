@@ -34,7 +34,9 @@ import reactor.core.publisher.Mono;
  * {@code PENDING -> CREATING} (claim), {@code IN_DOUBT -> CREATING} (claim, when asked to retry in-doubt
  * prompts), {@code CREATING -> PENDING} (released), {@code CREATING -> CREATED}, {@code CREATING -> IN_DOUBT},
  * {@code CREATING -> REJECTED | ERROR}, {@code CREATED -> COMPLETED | FAILED | ARCHIVED | ERROR}. Terminal
- * states ({@link PromptState#isTerminal()}) never change again.
+ * states ({@link PromptState#isTerminal()}) never change again. A {@code customId} that is not in the ledger
+ * fails the same way; {@link #markFinished} with a state that is not terminal throws
+ * {@link IllegalArgumentException} at once. Times are kept to the millisecond (truncated).
  */
 public interface JobLedger extends AutoCloseable {
 

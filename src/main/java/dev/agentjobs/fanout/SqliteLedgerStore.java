@@ -1,0 +1,269 @@
+package dev.agentjobs.fanout;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The ledger's SQL, one method per {@link JobLedger} operation. Each method reads what it must check, applies
+ * {@link LedgerRules}, and writes only when the check passed, so a refused operation leaves nothing behind
+ * even before the writer's savepoint rolls it back. Used by the writer thread only (not thread-safe): it owns
+ * the connection and caches its prepared statements.
+ */
+final class SqliteLedgerStore implements AutoCloseable {
+
+    /** Fixed width, so that text order is time order in SQL ({@code at > ?}) and a person reads it as is. */
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final String COLUMNS =
+            "custom_id, project, prompt, state, job_id, pr_link, last_error, attempts, attempted_at, updated_at";
+
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final MessageDigest sha256;
+
+    SqliteLedgerStore(Connection connection) {
+        this.connection = connection;
+        try {
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    static String text(Instant time) {
+        return time == null ? null : TIME.format(time);
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+
+    void exec(String sql) throws SQLException {
+        LedgerSchema.exec(connection, sql);
+    }
+
+    int register(String project, List<PromptInput> inputs, Instant now) throws SQLException {
+        // Check the whole batch before writing any of it: all or nothing, also without the savepoint.
+        Map<String, Fresh> fresh = new LinkedHashMap<>();
+        PreparedStatement known = ps("SELECT project, prompt_sha256 FROM prompts WHERE custom_id = ?");
+        for (PromptInput input : inputs) {
+            String hash = hash(input.prompt());
+            known.setString(1, input.customId());
+            try (ResultSet rs = known.executeQuery()) {
+                if (rs.next()) {
+                    checkSame(input.customId(), rs.getString(1), rs.getString(2), project, hash);
+                    continue;
+                }
+            }
+            Fresh earlier = fresh.putIfAbsent(input.customId(), new Fresh(input, hash));
+            if (earlier != null) {
+                checkSame(input.customId(), project, earlier.hash(), project, hash);
+            }
+        }
+        long seq = queryLong("SELECT coalesce(max(seq), 0) FROM prompts");
+        PreparedStatement insert = ps("INSERT INTO prompts (custom_id, seq, project, prompt, prompt_sha256, state, "
+                + "attempts, updated_at) VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?)");
+        for (Fresh f : fresh.values()) {
+            insert.setString(1, f.input().customId());
+            insert.setLong(2, ++seq);
+            insert.setString(3, project);
+            insert.setString(4, f.input().prompt());
+            insert.setString(5, f.hash());
+            insert.setString(6, text(now));
+            insert.executeUpdate();
+        }
+        return fresh.size();
+    }
+
+    private record Fresh(PromptInput input, String hash) {
+    }
+
+    private static void checkSame(String customId, String knownProject, String knownHash, String project,
+                                  String hash) {
+        boolean sameText = knownHash.equals(hash);
+        if (!sameText || !knownProject.equals(project)) {
+            throw LedgerRules.inputChanged(customId, knownProject, project, sameText);
+        }
+    }
+
+    List<PromptRecord> recoverInterrupted(String reason, Instant now) throws SQLException {
+        List<PromptRecord> creating = find(Set.of(PromptState.CREATING));
+        PreparedStatement update = ps("UPDATE prompts SET state = 'IN_DOUBT', last_error = ?, updated_at = ? "
+                + "WHERE state = 'CREATING'");
+        update.setString(1, reason);
+        update.setString(2, text(now));
+        update.executeUpdate();
+        return creating.stream().map(r -> new PromptRecord(r.customId(), r.project(), r.prompt(),
+                PromptState.IN_DOUBT, r.jobId(), r.prLink(), reason, r.attempts(), r.attemptedAt(), now)).toList();
+    }
+
+    List<PromptRecord> find(Set<PromptState> states) throws SQLException {
+        String where = states.isEmpty() ? "" : " WHERE state IN (" + states.stream()
+                .map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", ")) + ")";
+        List<PromptRecord> found = new ArrayList<>();
+        try (ResultSet rs = ps("SELECT " + COLUMNS + " FROM prompts" + where + " ORDER BY seq").executeQuery()) {
+            while (rs.next()) {
+                found.add(record(rs));
+            }
+        }
+        return found;
+    }
+
+    PromptRecord get(String customId) throws SQLException {
+        PreparedStatement select = ps("SELECT " + COLUMNS + " FROM prompts WHERE custom_id = ?");
+        select.setString(1, customId);
+        try (ResultSet rs = select.executeQuery()) {
+            return rs.next() ? record(rs) : null;
+        }
+    }
+
+    ClaimResult claim(String customId, CreateRate rate, boolean includeInDoubt, Instant now) throws SQLException {
+        PreparedStatement select = ps("SELECT state, project FROM prompts WHERE custom_id = ?");
+        select.setString(1, customId);
+        String project;
+        try (ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
+                throw LedgerRules.unknown(customId);
+            }
+            if (!LedgerRules.claimable(PromptState.valueOf(rs.getString(1)), includeInDoubt)) {
+                return ClaimResult.NOT_CLAIMABLE;
+            }
+            project = rs.getString(2);
+        }
+        if (!rate.isUnlimited()) {
+            Instant notBefore = LedgerRules.notBefore(createsAfter(project, LedgerRules.windowStart(rate, now)), rate);
+            if (notBefore != null) {
+                return ClaimResult.overBudget(notBefore);
+            }
+        }
+        update("UPDATE prompts SET state = 'CREATING', attempts = attempts + 1, attempted_at = ?, updated_at = ? "
+                + "WHERE custom_id = ?", text(now), text(now), customId);
+        update("INSERT INTO create_log (project, at, custom_id) VALUES (?, ?, ?)", project, text(now), customId);
+        return ClaimResult.CLAIMED;
+    }
+
+    void release(String customId, String reason, Instant now) throws SQLException {
+        move(customId, PromptState.PENDING);
+        // The claim's own entry: a CREATING prompt's latest one, since each claim appends one.
+        update("DELETE FROM create_log WHERE id = "
+                + "(SELECT id FROM create_log WHERE custom_id = ? ORDER BY id DESC LIMIT 1)", customId);
+        update("UPDATE prompts SET state = 'PENDING', last_error = ?, updated_at = ? WHERE custom_id = ?",
+                reason, text(now), customId);
+    }
+
+    void markCreated(String customId, String jobId, Instant now) throws SQLException {
+        move(customId, PromptState.CREATED);
+        update("UPDATE prompts SET state = 'CREATED', job_id = ?, last_error = NULL, updated_at = ? "
+                + "WHERE custom_id = ?", jobId, text(now), customId);
+    }
+
+    void markInDoubt(String customId, String reason, Instant now) throws SQLException {
+        move(customId, PromptState.IN_DOUBT);
+        update("UPDATE prompts SET state = 'IN_DOUBT', last_error = ?, updated_at = ? WHERE custom_id = ?",
+                reason, text(now), customId);
+    }
+
+    void markFinished(String customId, PromptState state, String prLink, String reason, Instant now)
+            throws SQLException {
+        move(customId, state);
+        update("UPDATE prompts SET state = ?, pr_link = ?, last_error = ?, updated_at = ? WHERE custom_id = ?",
+                state.name(), prLink, reason, text(now), customId);
+    }
+
+    List<Instant> createsSince(String project, Instant since) throws SQLException {
+        return times("SELECT at FROM create_log WHERE project = ? AND at >= ? ORDER BY at, id", project, since);
+    }
+
+    private List<Instant> createsAfter(String project, Instant start) throws SQLException {
+        return times("SELECT at FROM create_log WHERE project = ? AND at > ? ORDER BY at, id", project, start);
+    }
+
+    Map<PromptState, Long> counts() throws SQLException {
+        Map<PromptState, Long> counts = new EnumMap<>(PromptState.class);
+        try (ResultSet rs = ps("SELECT state, count(*) FROM prompts GROUP BY state").executeQuery()) {
+            while (rs.next()) {
+                counts.put(PromptState.valueOf(rs.getString(1)), rs.getLong(2));
+            }
+        }
+        return Collections.unmodifiableMap(counts);
+    }
+
+    /** Fails unless the prompt may move to {@code to} from where it stands. */
+    private void move(String customId, PromptState to) throws SQLException {
+        PreparedStatement select = ps("SELECT state FROM prompts WHERE custom_id = ?");
+        select.setString(1, customId);
+        try (ResultSet rs = select.executeQuery()) {
+            LedgerRules.checkTransition(customId, rs.next() ? PromptState.valueOf(rs.getString(1)) : null, to);
+        }
+    }
+
+    private List<Instant> times(String sql, String project, Instant bound) throws SQLException {
+        PreparedStatement select = ps(sql);
+        select.setString(1, project);
+        select.setString(2, text(bound));
+        List<Instant> times = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                times.add(instant(rs.getString(1)));
+            }
+        }
+        return times;
+    }
+
+    private void update(String sql, String... values) throws SQLException {
+        PreparedStatement statement = ps(sql);
+        for (int i = 0; i < values.length; i++) {
+            statement.setString(i + 1, values[i]);
+        }
+        statement.executeUpdate();
+    }
+
+    private long queryLong(String sql) throws SQLException {
+        try (ResultSet rs = ps(sql).executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private PreparedStatement ps(String sql) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statements.put(sql, statement);
+        }
+        return statement;
+    }
+
+    private static PromptRecord record(ResultSet rs) throws SQLException {
+        return new PromptRecord(rs.getString(1), rs.getString(2), rs.getString(3),
+                PromptState.valueOf(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8),
+                instant(rs.getString(9)), instant(rs.getString(10)));
+    }
+
+    private String hash(String prompt) {
+        return HexFormat.of().formatHex(sha256.digest(prompt.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Closes the connection; SQLite checkpoints the WAL into the main file as the last connection closes. */
+    @Override
+    public void close() {
+        LedgerSchema.closeQuietly(connection);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.agentjobs.fanout;
+
+import java.time.Clock;
+
+/** The ledger contract on the in-memory baseline. */
+class InMemoryJobLedgerTest extends JobLedgerContractTest {
+
+    @Override
+    JobLedger newLedger(Clock clock) {
+        return new InMemoryJobLedger(clock);
+    }
+}
