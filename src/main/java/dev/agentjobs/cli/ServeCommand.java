@@ -1,5 +1,8 @@
 package dev.agentjobs.cli;
 
+import dev.agentjobs.fanout.JobLedger;
+import dev.agentjobs.fanout.LedgerException;
+import dev.agentjobs.fanout.SqliteJobLedger;
 import dev.agentjobs.gateway.Gateway;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Option;
  *
  * <pre>{@code
  * agentjobs serve --simulate                          # a demo: embedded simulator, no key, loopback only
- * agentjobs serve --bind 0.0.0.0 --token-file tokens.txt
+ * agentjobs serve --bind 0.0.0.0 --token-file tokens.txt --ledger gateway.db
  * curl -N -H "Authorization: Bearer $TOKEN" http://127.0.0.1:8080/events
  * }</pre>
  */
@@ -39,6 +42,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " at least 16 characters each. Without it, no authentication (loopback only).")
     Path tokenFile;
 
+    @Option(names = "--ledger", paramLabel = "PATH",
+            description = "Record the jobs created here in a SQLite ledger at PATH: after a restart they are listed"
+                    + " again and the unfinished ones watched again. Without it the gateway is in-memory.")
+    Path ledgerFile;
+
     @Option(names = "--allow-origin", paramLabel = "ORIGIN",
             description = "Allow cross-origin calls from ORIGIN (scheme://host[:port]); repeatable. None by default.")
     List<String> allowedOrigins = new ArrayList<>();
@@ -57,20 +65,43 @@ final class ServeCommand implements Callable<Integer> {
 
     private final CliContext context;
 
+    /** The ledger the command opened, closed after the gateway (try-with-resources closes in reverse order). */
+    private record LedgerHandle(JobLedger ledger) implements AutoCloseable {
+        static LedgerHandle open(Path file) {
+            if (file == null) {
+                return new LedgerHandle(null);
+            }
+            try {
+                return new LedgerHandle(SqliteJobLedger.open(file));
+            } catch (LedgerException e) {
+                throw new UsageException("--ledger " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (ledger != null) {
+                ledger.close();
+            }
+        }
+    }
+
     ServeCommand(CliContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        try (ClientSession session = ClientSession.open(context, connection, simulatorOptions)) {
-            Gateway gateway = start(session);
+        try (ClientSession session = ClientSession.open(context, connection, simulatorOptions);
+             LedgerHandle ledger = LedgerHandle.open(ledgerFile)) {
+            Gateway gateway = start(session, ledger.ledger());
             CountDownLatch stopped = new CountDownLatch(1);
             try {
                 context.out().println(gateway.url());
                 context.out().println("serving " + (session.simulated() ? "a simulated API (demo, no key)"
                         : "the agent-jobs API") + (tokenFile == null ? "; no tokens: open to this machine only"
-                        : "; clients authenticate with the tokens of " + tokenFile) + "; stop with Ctrl-C");
+                        : "; clients authenticate with the tokens of " + tokenFile)
+                        + (ledgerFile == null ? "; in-memory" : "; ledger " + ledgerFile) + "; stop with Ctrl-C");
                 context.out().flush();
                 context.onShutdown(() -> {
                     gateway.close();
@@ -84,8 +115,11 @@ final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Gateway start(ClientSession session) {
+    private Gateway start(ClientSession session, JobLedger ledger) {
         Gateway.Builder b = Gateway.builder(session.client());
+        if (ledger != null) {
+            b.ledger(ledger);
+        }
         try {
             b.host(bind).port(port).pollPolicy(poll.toPolicy(session.simulated())).allowedOrigins(allowedOrigins);
             if (tokenFile != null) {

@@ -2,6 +2,9 @@ package dev.agentjobs.gateway;
 
 import dev.agentjobs.api.AgentJobsClient;
 import dev.agentjobs.api.AgentJobsListener;
+import dev.agentjobs.fanout.JobLedger;
+import dev.agentjobs.fanout.PromptRecord;
+import dev.agentjobs.fanout.PromptState;
 import dev.agentjobs.poll.JobWatcher;
 import dev.agentjobs.poll.PollPolicy;
 import java.io.IOException;
@@ -73,12 +76,25 @@ public final class Gateway implements AutoCloseable {
                         hubRef[0].retrying(jobId, delay, cause);
                     }
                 }).build();
-        this.hub = new JobHub(watcher, newEpoch(), settings.feedHistory(), settings.subscriberQueue(),
-                settings.maxJobs(), JobRecorder.NONE);
+        String epoch = newEpoch();
+        GatewayLedger ledger = b.ledger == null ? null
+                : new GatewayLedger(b.ledger, b.client.projectId(), b.client.clock(), epoch);
+        this.hub = new JobHub(watcher, epoch, settings.feedHistory(), settings.subscriberQueue(),
+                settings.maxJobs(), ledger);
         hubRef[0] = hub;
         api.hub(hub);
+        if (ledger != null) {
+            for (PromptRecord r : ledger.known(Duration.ofSeconds(30))) {
+                if (r.state() == PromptState.CREATED) {
+                    hub.resume(r.jobId());
+                } else {
+                    hub.preload(GatewayLedger.terminalEvent(r));
+                }
+            }
+        }
         this.routes = new Routes(settings, hub, new Auth(b.tokens, b.sessionTtl, b.client.clock()), new Dashboard(),
-                Schedulers.parallel(), "in-memory (no ledger: a restart forgets the jobs)");
+                Schedulers.parallel(), ledger == null ? "in-memory (no ledger: a restart forgets the jobs)"
+                        : "ledger (jobs created here are listed and watched again after a restart)");
         this.loops = LoopResources.create("agentjobs-gateway", b.eventLoopThreads, true);
         this.host = settings.host();
         try {
@@ -174,6 +190,7 @@ public final class Gateway implements AutoCloseable {
         private boolean secureCookies;
         private int eventLoopThreads = 1;
         private PollPolicy policy = PollPolicy.defaults();
+        private JobLedger ledger;
 
         private Builder(AgentJobsClient client) {
             this.client = client;
@@ -314,6 +331,16 @@ public final class Gateway implements AutoCloseable {
         /** How jobs are polled; {@link PollPolicy#defaults()} by default. */
         public Builder pollPolicy(PollPolicy value) {
             this.policy = Objects.requireNonNull(value, "pollPolicy");
+            return this;
+        }
+
+        /**
+         * Records the jobs this gateway creates in {@code value} (a {@code SqliteJobLedger} for durability), so that
+         * after a restart they are listed again and the unfinished ones watched again. The caller owns the ledger
+         * and closes it after the gateway. Without one the gateway is in-memory and {@code /healthz} says so.
+         */
+        public Builder ledger(JobLedger value) {
+            this.ledger = Objects.requireNonNull(value, "ledger");
             return this;
         }
 

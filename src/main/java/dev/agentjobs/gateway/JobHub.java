@@ -42,6 +42,7 @@ final class JobHub {
     private final int subscriberQueue;
     private final int maxJobs;
     private final JobRecorder recorder;
+    private final GatewayLedger ledger;
     private final Map<String, JobChannel> channels = new HashMap<>();
     private final FeedHistory feed;
     private final List<Subscriber> feedSubscribers = new ArrayList<>();
@@ -52,13 +53,15 @@ final class JobHub {
     private long snapshotVersion = -1;
     private boolean closed;
 
+    /** A hub; {@code ledger} may be {@code null} (in-memory only). */
     JobHub(JobWatcher watcher, String epoch, int feedHistory, int subscriberQueue, int maxJobs,
-           JobRecorder recorder) {
+           GatewayLedger ledger) {
         this.watcher = watcher;
         this.epoch = epoch;
         this.subscriberQueue = subscriberQueue;
         this.maxJobs = maxJobs;
-        this.recorder = recorder;
+        this.ledger = ledger;
+        this.recorder = ledger == null ? JobRecorder.NONE : ledger;
         this.feed = new FeedHistory(feedHistory);
         this.droppedFrame = Frame.notice(Frame.DROPPED, "{\"reason\":\"this client read too slowly; reconnect with"
                 + " Last-Event-ID to catch up\"}");
@@ -68,11 +71,38 @@ final class JobHub {
         return epoch;
     }
 
-    /** Creates a job; completes with its channel once the API answered. */
+    /**
+     * Creates a job; completes with its channel once the API answered. With a ledger the create is written ahead
+     * and its outcome recorded before the caller hears of it.
+     */
     Mono<JobChannel> submit(String prompt) {
+        if (ledger == null) {
+            return submitNow(prompt);
+        }
+        return ledger.beforeCreate(prompt).flatMap(key -> submitNow(prompt)
+                .onErrorResume(e -> ledger.createFailed(key, e).onErrorResume(ledgerFailure -> Mono.empty())
+                        .then(Mono.error(e)))
+                // The job exists whatever the ledger says: tell the caller, or it would create it again.
+                .flatMap(c -> ledger.created(key, c.jobId).onErrorResume(ledgerFailure -> Mono.empty())
+                        .thenReturn(c)));
+    }
+
+    private Mono<JobChannel> submitNow(String prompt) {
         Attempt attempt = new Attempt(null);
         start(attempt, watcher.submit(prompt));
         return attempt.first.asMono();
+    }
+
+    /** Lists a job that ended before a restart, from the ledger: its history is that last state. */
+    void preload(JobEvent terminal) {
+        synchronized (lock) {
+            if (channels.containsKey(terminal.jobId())) {
+                return;
+            }
+            JobChannel c = newChannel(terminal.jobId());
+            c.latest = terminal;
+            c.history.add(Frame.of(epoch, 1, JobJson.kind(terminal.kind()), JobJson.event(terminal).toString()));
+        }
     }
 
     /**

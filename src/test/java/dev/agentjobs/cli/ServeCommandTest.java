@@ -59,12 +59,12 @@ class ServeCommandTest {
     }
 
     @Test
-    void serveWithATokenFile_refusesAnonymousCalls_andAcceptsTheToken(@TempDir Path dir) throws Exception {
+    void serveWithATokenFileAndALedger_refusesAnonymousCalls_acceptsTheToken_andUsesTheLedger(@TempDir Path dir) throws Exception {
         Path tokens = Files.writeString(dir.resolve("tokens.txt"), "# dashboard\n" + TOKEN + "\n");
         CompletableFuture<Runnable> shutdownHook = new CompletableFuture<>();
         CliHarness.Capture capture = new CliHarness.Capture(Map.of(), shutdownHook::complete);
         Future<Integer> exit = thread.submit(() -> Main.run(capture.context, "serve", "--simulate", "--port", "0",
-                "--token-file", tokens.toString()));
+                "--token-file", tokens.toString(), "--ledger", dir.resolve("gateway.db").toString()));
         Runnable stop = shutdownHook.get(20, TimeUnit.SECONDS);
         String url = capture.out.toString().lines().findFirst().orElseThrow();
 
@@ -72,6 +72,7 @@ class ServeCommandTest {
         assertThat(send(HttpRequest.newBuilder(URI.create(url + "jobs")).header("Authorization", "Bearer " + TOKEN)
                 .GET()).statusCode()).isEqualTo(200);
         assertThat(capture.out.toString()).doesNotContain(TOKEN);
+        assertThat(send(HttpRequest.newBuilder(URI.create(url + "healthz")).GET()).body()).contains("\"ledger");
         stop.run();
         assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(0);
     }
