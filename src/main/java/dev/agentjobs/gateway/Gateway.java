@@ -287,8 +287,7 @@ public final class Gateway implements AutoCloseable {
         }
 
         /**
-         * Messages queued for one slow client before it is dropped with a final event, 256 by default (rounded up
-         * to a power of two, at least 8).
+         * Messages queued for one slow client before it is dropped with a final event, 256 by default.
          */
         public Builder subscriberQueue(int value) {
             this.subscriberQueue = positive("subscriberQueue", value);

@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -45,7 +47,7 @@ final class JobHub {
     private final GatewayLedger ledger;
     private final Map<String, JobChannel> channels = new HashMap<>();
     private final FeedHistory feed;
-    private final List<Subscriber> feedSubscribers = new ArrayList<>();
+    private final Set<Subscriber> feedSubscribers = new LinkedHashSet<>();
     private final Frame droppedFrame;
     private long order;
     private long version;
@@ -262,6 +264,9 @@ final class JobHub {
     void release(Subscriber s) {
         synchronized (lock) {
             s.complete();
+            if (s.home != null) {
+                s.home.remove(s);
+            }
         }
     }
 
@@ -426,18 +431,13 @@ final class JobHub {
         offerAll(feedSubscribers, notice, false);
     }
 
-    /**
-     * Adds a subscriber, first pruning the ones whose streams ended: on a quiet feed no offer prunes them, and
-     * clients that reconnect again and again must not grow the list.
-     */
-    private static void register(List<Subscriber> subscribers, Subscriber s) {
-        if (subscribers.size() >= 16 && (subscribers.size() & 15) == 0) {
-            subscribers.removeIf(Subscriber::isDone);
-        }
+    /** Adds a subscriber; {@link #release} takes it out again when its stream ends. */
+    private static void register(Set<Subscriber> subscribers, Subscriber s) {
+        s.home = subscribers;
         subscribers.add(s);
     }
 
-    private static void offerAll(List<Subscriber> subscribers, Frame frame, boolean thenComplete) {
+    private static void offerAll(Set<Subscriber> subscribers, Frame frame, boolean thenComplete) {
         for (Iterator<Subscriber> it = subscribers.iterator(); it.hasNext(); ) {
             Subscriber s = it.next();
             if (!s.offer(frame) || thenComplete) {

@@ -1,5 +1,7 @@
 package dev.agentjobs.gateway;
 
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -10,20 +12,26 @@ import reactor.util.concurrent.Queues;
  * the client's socket is not writable, so a client that does not read fills it, and then it is dropped with a
  * final {@code dropped} message (it reconnects with {@code Last-Event-ID} and catches up from history, or gets
  * the current state). A slow client therefore costs at most {@code capacity} shared frames, and never slows
- * the feed for the others.
+ * the feed for the others. The queue grows in small links as needed: an idle subscriber holds a few slots, not
+ * {@code capacity}.
  *
  * <p>Offers come only from the {@link JobHub} under its lock, which is what a unicast sink requires (one
  * producer at a time).
  */
 final class Subscriber {
 
-    private final Sinks.Many<Frame> sink;
+    private final Sinks.Many<Frame> sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<Frame>unbounded(8).get());
+    private final int capacity;
     private final Frame droppedFrame;
+    /** Frames offered and not yet taken downstream: the backlog the capacity bounds. */
+    private final AtomicInteger queued = new AtomicInteger();
     private volatile boolean dropped;
     private boolean done;
+    /** The hub's set this subscriber is in, so that it can leave it when its stream ends. */
+    Set<Subscriber> home;
 
     Subscriber(int capacity, Frame droppedFrame) {
-        this.sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<Frame>get(capacity).get());
+        this.capacity = capacity;
         this.droppedFrame = droppedFrame;
     }
 
@@ -32,13 +40,13 @@ final class Subscriber {
         if (done) {
             return false;
         }
-        Sinks.EmitResult r = sink.tryEmitNext(frame);
-        if (r == Sinks.EmitResult.FAIL_OVERFLOW) {
+        if (queued.get() >= capacity) {
             dropped = true;
             complete();
             return false;
         }
-        if (r.isFailure()) {
+        queued.incrementAndGet();
+        if (sink.tryEmitNext(frame).isFailure()) {
             // Cancelled or terminated: the stream's client went away.
             done = true;
             return false;
@@ -58,6 +66,7 @@ final class Subscriber {
 
     /** The live frames, then the {@code dropped} message when the queue overflowed. */
     Flux<Frame> frames() {
-        return sink.asFlux().concatWith(Mono.fromSupplier(() -> dropped ? droppedFrame : null));
+        return sink.asFlux().doOnNext(f -> queued.decrementAndGet())
+                .concatWith(Mono.fromSupplier(() -> dropped ? droppedFrame : null));
     }
 }

@@ -13,18 +13,18 @@ class SubscriberTest {
 
     @Test
     void subscriberThatDoesNotRead_isDroppedWithAFinalMessage_onceItsQueueIsFull() {
-        Subscriber s = new Subscriber(16, DROPPED);
+        Subscriber s = new Subscriber(10, DROPPED);
         StepVerifier.create(s.frames(), 0)
                 .then(() -> {
-                    for (int i = 1; i <= 16; i++) {
+                    for (int i = 1; i <= 10; i++) {
                         assertThat(s.offer(frame(i))).isTrue();
                     }
-                    assertThat(s.offer(frame(17))).isFalse();
+                    assertThat(s.offer(frame(11))).isFalse();
                     assertThat(s.isDone()).isTrue();
-                    assertThat(s.offer(frame(18))).isFalse();
+                    assertThat(s.offer(frame(12))).isFalse();
                 })
                 .thenRequest(100)
-                .expectNextMatches(f -> f.seq() == 1).expectNextCount(15)
+                .expectNextMatches(f -> f.seq() == 1).expectNextCount(9)
                 .expectNext(DROPPED)
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));

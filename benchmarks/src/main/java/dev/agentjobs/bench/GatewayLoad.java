@@ -29,9 +29,10 @@ import reactor.netty.resources.LoopResources;
  * in {@code --pin}, for example {@code "taskset -c 0"}), then measures in its heap, asking it for its heap after
  * GC between phases:
  * <ol>
- *   <li>fan-out: S subscribers on {@code /events}, then M jobs created at once through the gateway; every
- *       subscriber must receive the 3 M events (created, pr_linked, terminal); events per second delivered =
- *       S x 3 M over the time from the first to the last delivery;</li>
+ *   <li>fan-out: S subscribers on {@code /events}, then M jobs created through the gateway and completed in the
+ *       simulator before their first poll, so their ends come at one poll; every subscriber must receive the
+ *       3 M events (created, pr_linked, terminal); events per second delivered = the S x 2 M end events over the
+ *       time from the first to the last end delivered;</li>
  *   <li>per watched job: N preloaded jobs asked for by id, so each gets a watch: heap delta / N;</li>
  *   <li>per idle subscriber: S subscribers on those jobs' streams ({@code /jobs/bench-i/events}), each reading
  *       its first event, then idle: heap delta / S.</li>
@@ -82,7 +83,8 @@ public final class GatewayLoad {
             HttpClient http = HttpClient.create(pool).runOn(loops).baseUrl(base).responseTimeout(LIMIT);
 
             long heap0 = heap(toServer, fromServer);
-            fanOut(http, subscribers, creates, result);
+            fanOut(http, subscribers, creates, result, toServer, fromServer);
+            awaitNoStreams(toServer, fromServer);
 
             long heap1 = heap(toServer, fromServer);
             Flux.range(0, jobs).flatMap(i -> http.get().uri("/jobs/bench-" + i).responseSingle((r, b) ->
@@ -108,6 +110,7 @@ public final class GatewayLoad {
             long heap3 = heap(toServer, fromServer);
             result.put("heapBytesPerIdleSubscriber", (heap3 - heap2) / subscribers);
             idle.forEach(Disposable::dispose);
+            awaitNoStreams(toServer, fromServer);
             result.put("heapBaselineBytes", heap0);
 
             Files.createDirectories(out.toAbsolutePath().getParent());
@@ -124,8 +127,10 @@ public final class GatewayLoad {
     }
 
     /** S subscribers on the feed, then M jobs created at once; delivered events per second to all of them. */
-    private static void fanOut(HttpClient http, int subscribers, int creates, ObjectNode result) throws Exception {
+    private static void fanOut(HttpClient http, int subscribers, int creates, ObjectNode result, PrintWriter to,
+                               BufferedReader from) throws Exception {
         int perSubscriber = 3 * creates;
+        AtomicLong burst = new AtomicLong();
         CountDownLatch ready = new CountDownLatch(subscribers);
         CountDownLatch done = new CountDownLatch(subscribers);
         AtomicLong first = new AtomicLong(Long.MAX_VALUE);
@@ -139,6 +144,7 @@ public final class GatewayLoad {
                 // Chunks are cut anywhere: count whole "event:" lines only, carrying a partial line over.
                 carry.append(chunk);
                 int transitions = 0;
+                int ends = 0;
                 int nl;
                 while ((nl = carry.indexOf("\n")) >= 0) {
                     String line = carry.substring(0, nl);
@@ -147,12 +153,19 @@ public final class GatewayLoad {
                         ready.countDown();
                     } else if (line.startsWith("event: ")) {
                         transitions++;
+                        if (line.equals("event: pr_linked") || line.equals("event: terminal")) {
+                            ends++;
+                        }
                     }
                 }
-                if (transitions > 0) {
+                if (ends > 0) {
+                    // The burst: every job's end seen at one poll, fanned out to every subscriber.
                     long now = System.nanoTime();
                     first.accumulateAndGet(now, Math::min);
                     last.accumulateAndGet(now, Math::max);
+                    burst.addAndGet(ends);
+                }
+                if (transitions > 0) {
                     delivered.addAndGet(transitions);
                     seen[0] += transitions;
                     if (seen[0] == perSubscriber) {
@@ -162,22 +175,34 @@ public final class GatewayLoad {
             }));
         }
         await(ready, "feed subscribers' snapshots");
-        Flux.range(0, creates).flatMap(i -> http.headers(h -> h.set("Content-Type", "application/json"))
-                .post().uri("/jobs")
+        List<String> ids = Flux.range(0, creates).flatMap(i -> http.headers(h -> h.set("Content-Type",
+                        "application/json")).post().uri("/jobs")
                 .send((req, o) -> o.sendString(Mono.just("{\"prompt\":\"bench " + i + "\"}")))
-                .responseSingle((r, b) -> b.asString().thenReturn(r.status().code())), 32)
-                .filter(code -> code != 201).count().doOnNext(bad -> result.put("createErrors", bad)).block(LIMIT);
+                .responseSingle((r, b) -> b.asString().map(body -> body.replaceAll("^.*\"id\":\"([^\"]+)\".*$",
+                        "$1"))), 32)
+                .collectList().block(LIMIT);
+        to.println("complete " + String.join(" ", ids));
+        System.err.println("server: " + from.readLine());
         await(done, "every subscriber's " + perSubscriber + " events");
         double seconds = (last.get() - first.get()) / 1e9;
         result.put("feedEventsPerSubscriber", perSubscriber);
         result.put("eventsDelivered", delivered.get());
-        result.put("deliverySeconds", Math.round(seconds * 1000) / 1000.0);
-        result.put("eventsPerSecondDelivered", Math.round(delivered.get() / seconds));
+        result.put("burstEventsDelivered", burst.get());
+        result.put("burstSeconds", Math.round(seconds * 1000) / 1000.0);
+        result.put("eventsPerSecondDelivered", Math.round(burst.get() / seconds));
         feeds.forEach(Disposable::dispose);
     }
 
     private static Flux<String> stream(HttpClient http, String path) {
         return http.get().uri(path).responseContent().asString(StandardCharsets.UTF_8);
+    }
+
+    /** Waits until the server has closed every stream the last phase opened (a cancel reaches it a bit later). */
+    private static void awaitNoStreams(PrintWriter to, BufferedReader from) {
+        Flux.interval(Duration.ofMillis(100)).onBackpressureDrop().concatMap(i -> Mono.fromCallable(() -> {
+            to.println("streams");
+            return Integer.parseInt(from.readLine().split(" ")[1]);
+        })).filter(n -> n == 0).blockFirst(LIMIT);
     }
 
     private static long heap(PrintWriter to, BufferedReader from) throws IOException {

@@ -18,9 +18,10 @@ import java.util.Map;
 /**
  * The measured JVM of the gateway benchmark: a simulator with N jobs preloaded {@code active} for a day (loaded
  * before the baseline, so its own per-job state is not counted), a client, and a gateway on loopback without
- * tokens. Prints {@code url <base>}, then answers {@code heap} with {@code heap <bytes after GC>} until stdin
- * closes. Created jobs last 300 ms and are first polled after 500 ms, then every minute: the watched-jobs figure
- * is about memory, not polling, and the fan-out phase gets its burst of events at one poll.
+ * tokens. Prints {@code url <base>}, then until stdin closes answers {@code heap} (bytes after GC),
+ * {@code streams} (open event streams) and {@code complete ID...} (marks jobs completed in the simulator). Jobs
+ * stay active until completed; the first poll of a created job is after 2 s, then every 10 s, so jobs created
+ * together and completed before their first poll all end at about one moment: a burst to fan out.
  *
  * <pre>
  * java -cp ... dev.agentjobs.bench.GatewayServer --jobs 10000
@@ -37,7 +38,7 @@ public final class GatewayServer {
         Map<String, String> opts = Args.parse(args);
         int jobs = Integer.parseInt(Args.required(opts, "jobs"));
         AgentJobsSimulator sim = AgentJobsSimulator.builder().apiKey(KEY)
-                .durations(JobDurations.fixed(Duration.ofMillis(300)))
+                .durations(JobDurations.fixed(Duration.ofDays(1)))
                 .createLimit(RateLimit.none()).messageLimit(RateLimit.none()).build().start();
         for (int i = 0; i < jobs; i++) {
             sim.putJob("bench", "bench-" + i, JobState.ACTIVE);
@@ -45,7 +46,7 @@ public final class GatewayServer {
         AgentJobsClient client = AgentJobsClient.builder().baseUrl(sim.baseUrl()).projectId("bench")
                 .apiKey(ApiKey.of(KEY)).maxConnections(256).build();
         Gateway gateway = Gateway.builder(client).port(0)
-                .pollPolicy(PollPolicy.fixed(Duration.ofMinutes(1)).firstPollDelay(Duration.ofMillis(500)))
+                .pollPolicy(PollPolicy.fixed(Duration.ofSeconds(10)).firstPollDelay(Duration.ofSeconds(2)))
                 .maxStreamsPerToken(1_000_000).maxJobs(jobs * 2).heartbeat(Duration.ofSeconds(15))
                 .start();
         System.out.println("url http://127.0.0.1:" + gateway.port());
@@ -53,7 +54,16 @@ public final class GatewayServer {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
-            if (line.equals("heap")) {
+            if (line.startsWith("complete ")) {
+                for (String id : line.substring("complete ".length()).split(" ")) {
+                    sim.putJob("bench", id, JobState.COMPLETED);
+                }
+                System.out.println("completed");
+                System.out.flush();
+            } else if (line.equals("streams")) {
+                System.out.println("streams " + gateway.openStreams());
+                System.out.flush();
+            } else if (line.equals("heap")) {
                 System.out.println("heap " + ClientRunner.heapAfterGc() + " watched " + gateway.watchedJobs()
                         + " streams " + gateway.openStreams());
                 System.out.flush();
