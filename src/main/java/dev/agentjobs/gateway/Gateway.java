@@ -133,6 +133,11 @@ public final class Gateway implements AutoCloseable {
         return hub.watchedJobs();
     }
 
+    /** The hub (tests look inside). */
+    JobHub hub() {
+        return hub;
+    }
+
     /** The epoch in this process's event ids (tests build ids with it). */
     String epoch() {
         return hub.epoch();

@@ -2,9 +2,7 @@ package dev.agentjobs.gateway;
 
 import dev.agentjobs.api.JobEvent;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -18,7 +16,7 @@ final class JobChannel {
     /** When the gateway first learned of the job: {@code /jobs} lists newest first by it. */
     final long order;
     final List<Frame> history = new ArrayList<>(4);
-    final Set<Subscriber> subscribers = new LinkedHashSet<>(4);
+    final Followers followers = new Followers();
     /** Completes when the job's first state is known, or the upstream is being retried; fails if there is none. */
     final Sinks.One<JobChannel> ready = Sinks.one();
     JobEvent latest;

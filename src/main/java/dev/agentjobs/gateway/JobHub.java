@@ -2,22 +2,17 @@ package dev.agentjobs.gateway;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobNotFoundException;
-import dev.agentjobs.api.RateLimitedException;
 import dev.agentjobs.internal.JobJson;
 import dev.agentjobs.poll.JobWatcher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -47,8 +42,7 @@ final class JobHub {
     private final GatewayLedger ledger;
     private final Map<String, JobChannel> channels = new HashMap<>();
     private final FeedHistory feed;
-    private final Set<Subscriber> feedSubscribers = new LinkedHashSet<>();
-    private final Frame droppedFrame;
+    private final Followers feedFollowers = new Followers();
     private long order;
     private long version;
     private Frame snapshot;
@@ -65,8 +59,6 @@ final class JobHub {
         this.ledger = ledger;
         this.recorder = ledger == null ? JobRecorder.NONE : ledger;
         this.feed = new FeedHistory(feedHistory);
-        this.droppedFrame = Frame.notice(Frame.DROPPED, "{\"reason\":\"this client read too slowly; reconnect with"
-                + " Last-Event-ID to catch up\"}");
     }
 
     String epoch() {
@@ -165,12 +157,12 @@ final class JobHub {
             }
             List<Frame> replay = new ArrayList<>(c.history.subList(from, c.history.size()));
             if (c.retrying) {
-                replay.add(retryingFrame(c.jobId));
+                replay.add(Notices.retrying(c.jobId, null, null));
             }
             Subscriber live = null;
-            if (!terminal && !c.gone) {
-                live = new Subscriber(subscriberQueue, droppedFrame);
-                register(c.subscribers, live);
+            if (!terminal && !c.gone && !closed) {
+                live = new Subscriber(subscriberQueue, Notices.DROPPED);
+                c.followers.add(live);
             }
             opened = new Opened(replay, live);
             toStart = restartIfIdle(c);
@@ -193,9 +185,9 @@ final class JobHub {
             } else {
                 replay = List.of(snapshotFrame());
             }
-            Subscriber live = new Subscriber(subscriberQueue, droppedFrame);
+            Subscriber live = new Subscriber(subscriberQueue, Notices.DROPPED);
             if (!closed) {
-                register(feedSubscribers, live);
+                feedFollowers.add(live);
             } else {
                 live.complete();
             }
@@ -221,6 +213,13 @@ final class JobHub {
         }
     }
 
+    /** Open streams of the all-jobs feed still held by the hub. */
+    int feedFollowers() {
+        synchronized (lock) {
+            return feedFollowers.size();
+        }
+    }
+
     int knownJobs() {
         synchronized (lock) {
             return channels.size();
@@ -242,7 +241,7 @@ final class JobHub {
                 return;
             }
             c.retrying = true;
-            broadcastNotice(c, retryingFrame(jobId, delay, cause));
+            broadcastNotice(c, Notices.retrying(jobId, delay, cause));
         }
         c.ready.tryEmitValue(c);
     }
@@ -255,8 +254,7 @@ final class JobHub {
                 return;
             }
             c.retrying = false;
-            ObjectNode n = JsonNodeFactory.instance.objectNode().put("jobId", jobId);
-            broadcastNotice(c, Frame.notice(Frame.RESUMED, n.toString()));
+            broadcastNotice(c, Notices.resumed(jobId));
         }
     }
 
@@ -279,11 +277,9 @@ final class JobHub {
                 if (c.attempt != null) {
                     attempts.add(c.attempt);
                 }
-                c.subscribers.forEach(Subscriber::complete);
-                c.subscribers.clear();
+                c.followers.completeAll();
             }
-            feedSubscribers.forEach(Subscriber::complete);
-            feedSubscribers.clear();
+            feedFollowers.completeAll();
         }
         attempts.forEach(a -> a.subscription.dispose());
     }
@@ -325,7 +321,7 @@ final class JobHub {
     private void evictOldestTerminal() {
         JobChannel oldest = null;
         for (JobChannel c : channels.values()) {
-            if (c.isTerminal() && c.subscribers.isEmpty() && (oldest == null || c.order < oldest.order)) {
+            if (c.isTerminal() && c.followers.size() == 0 && (oldest == null || c.order < oldest.order)) {
                 oldest = c;
             }
         }
@@ -384,11 +380,12 @@ final class JobHub {
                     channels.remove(c.jobId, c);
                     version++;
                 }
-                ObjectNode n = JsonNodeFactory.instance.objectNode().put("jobId", c.jobId)
-                        .put("error", UpstreamErrors.describe(error));
-                broadcastNotice(c, Frame.notice(Frame.ERROR, n.toString()));
-                c.subscribers.forEach(Subscriber::complete);
-                c.subscribers.clear();
+                Frame notice = Notices.error(c.jobId, error);
+                c.followers.offer(notice, true);
+                if (!neverKnown) {
+                    // A lookup of an id the API does not know is the asker's business, not every dashboard's.
+                    feedFollowers.offer(notice, false);
+                }
             }
         }
         attempt.first.tryEmitError(error);
@@ -419,47 +416,16 @@ final class JobHub {
         Frame own = Frame.of(epoch, c.history.size() + 1L, kind, json);
         c.history.add(own);
         boolean terminal = e.kind() == JobEvent.Kind.TERMINAL;
-        offerAll(c.subscribers, own, terminal);
+        c.followers.offer(own, terminal);
         Frame feedFrame = Frame.of(epoch, feed.nextSeq(), kind, json);
         feed.add(feedFrame);
-        offerAll(feedSubscribers, feedFrame, false);
+        feedFollowers.offer(feedFrame, false);
         recorder.seen(e);
     }
 
     private void broadcastNotice(JobChannel c, Frame notice) {
-        offerAll(c.subscribers, notice, false);
-        offerAll(feedSubscribers, notice, false);
-    }
-
-    /** Adds a subscriber; {@link #release} takes it out again when its stream ends. */
-    private static void register(Set<Subscriber> subscribers, Subscriber s) {
-        s.home = subscribers;
-        subscribers.add(s);
-    }
-
-    private static void offerAll(Set<Subscriber> subscribers, Frame frame, boolean thenComplete) {
-        for (Iterator<Subscriber> it = subscribers.iterator(); it.hasNext(); ) {
-            Subscriber s = it.next();
-            if (!s.offer(frame) || thenComplete) {
-                s.complete();
-                it.remove();
-            }
-        }
-    }
-
-    private Frame retryingFrame(String jobId) {
-        return retryingFrame(jobId, null, null);
-    }
-
-    private static Frame retryingFrame(String jobId, Duration delay, Throwable cause) {
-        ObjectNode n = JsonNodeFactory.instance.objectNode().put("jobId", jobId)
-                .put("reason", cause instanceof RateLimitedException ? "rate limited by the API"
-                        : cause instanceof AgentJobsException || cause != null ? "the API is unavailable"
-                        : "the API is being retried");
-        if (delay != null) {
-            n.put("retryInMs", delay.toMillis());
-        }
-        return Frame.notice(Frame.RETRYING, n.toString());
+        c.followers.offer(notice, false);
+        feedFollowers.offer(notice, false);
     }
 
     private Frame snapshotFrame() {

@@ -12,11 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.cookie.Cookie;
-import java.net.URI;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -33,7 +29,6 @@ final class Routes {
 
     /** What an id may be: the API's ids are short opaque ASCII tokens; anything else never goes upstream. */
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-    private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
     private static final Frame HEARTBEAT = Frame.comment("ping");
     private static final Frame END = Frame.comment("end");
 
@@ -71,7 +66,7 @@ final class Routes {
 
     private Publisher<Void> route(HttpServerRequest req, HttpServerResponse res) {
         res.header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "no-referrer");
-        if (!hostAllowed(req.requestHeaders().get(HttpHeaderNames.HOST))) {
+        if (!RequestChecks.hostAllowed(settings, req.requestHeaders().get(HttpHeaderNames.HOST))) {
             // A page on another site that rebinds its DNS name to 127.0.0.1 sends its own name here.
             return HttpReplies.error(res, 403, "unexpected Host header");
         }
@@ -91,12 +86,11 @@ final class Routes {
                     .header("Access-Control-Max-Age", "600").send();
         }
         boolean changesState = !method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD);
-        if (changesState && origin != null && !corsOrigin && !sameOrigin(origin, req)) {
+        if (changesState && origin != null && !corsOrigin && !RequestChecks.sameOrigin(origin, req)) {
             return HttpReplies.error(res, 403, "cross-origin request refused");
         }
         QueryStringDecoder query = new QueryStringDecoder(req.uri());
-        if (query.parameters().keySet().stream().map(k -> k.toLowerCase(Locale.ROOT))
-                .anyMatch(k -> k.contains("token") || k.equals("key") || k.contains("auth"))) {
+        if (RequestChecks.credentialsInUrl(query)) {
             return HttpReplies.error(res, 400, "credentials are never accepted in a URL; use the Authorization"
                     + " header or the login form");
         }
@@ -118,7 +112,7 @@ final class Routes {
                 break;
         }
         String principal = auth.authenticate(req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION),
-                cookie(req));
+                RequestChecks.cookie(req));
         if (principal == null) {
             res.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
             return HttpReplies.error(res, 401, "authentication required: send Authorization: Bearer TOKEN,"
@@ -168,7 +162,7 @@ final class Routes {
     }
 
     private Publisher<Void> session(HttpServerRequest req, HttpServerResponse res) {
-        String principal = auth.authenticate(req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION), cookie(req));
+        String principal = auth.authenticate(req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION), RequestChecks.cookie(req));
         ObjectNode n = HttpReplies.JSON.createObjectNode().put("authRequired", auth.enabled())
                 .put("authenticated", principal != null);
         return HttpReplies.json(res, 200, n);
@@ -201,8 +195,8 @@ final class Routes {
     }
 
     private Publisher<Void> list(HttpServerResponse res, QueryStringDecoder query) {
-        int limit = intParam(query, "limit", settings.pageSize(), 1, 200);
-        long before = longParam(query, "before", Long.MAX_VALUE);
+        int limit = RequestChecks.intParam(query, "limit", settings.pageSize(), 1, 200);
+        long before = RequestChecks.longParam(query, "before", Long.MAX_VALUE);
         List<JobChannel> page = hub.page(before, limit);
         ObjectNode n = HttpReplies.JSON.createObjectNode();
         ArrayNode jobs = n.putArray("jobs");
@@ -313,55 +307,5 @@ final class Routes {
 
     private static boolean requireMethod(HttpMethod actual, HttpMethod expected) {
         return actual.equals(expected);
-    }
-
-    private static String cookie(HttpServerRequest req) {
-        Set<Cookie> cookies = req.cookies().get(Auth.COOKIE);
-        return cookies == null || cookies.isEmpty() ? null : cookies.iterator().next().value();
-    }
-
-    private boolean hostAllowed(String host) {
-        if (!settings.loopback()) {
-            return true;
-        }
-        if (host == null) {
-            return false;
-        }
-        String h = host.strip().toLowerCase(Locale.ROOT);
-        int colon = h.lastIndexOf(':');
-        if (colon > h.lastIndexOf(']')) {
-            h = h.substring(0, colon);
-        }
-        return LOOPBACK_HOSTS.contains(h) || h.equals(settings.host());
-    }
-
-    private static boolean sameOrigin(String origin, HttpServerRequest req) {
-        String host = req.requestHeaders().get(HttpHeaderNames.HOST);
-        try {
-            String authority = URI.create(origin).getRawAuthority();
-            return host != null && authority != null && authority.equalsIgnoreCase(host.strip());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static int intParam(QueryStringDecoder q, String name, int dflt, int min, int max) {
-        long v = longParam(q, name, dflt);
-        if (v < min || v > max) {
-            throw new Refused(400, name + " must be within [" + min + ", " + max + "]");
-        }
-        return (int) v;
-    }
-
-    private static long longParam(QueryStringDecoder q, String name, long dflt) {
-        List<String> values = q.parameters().get(name);
-        if (values == null || values.isEmpty()) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(values.get(0));
-        } catch (NumberFormatException e) {
-            throw new Refused(400, name + " must be a number");
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.agentjobs.gateway;
 
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -28,7 +27,7 @@ final class Subscriber {
     private volatile boolean dropped;
     private boolean done;
     /** The hub's set this subscriber is in, so that it can leave it when its stream ends. */
-    Set<Subscriber> home;
+    Followers home;
 
     Subscriber(int capacity, Frame droppedFrame) {
         this.capacity = capacity;

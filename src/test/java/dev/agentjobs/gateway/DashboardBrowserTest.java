@@ -102,5 +102,13 @@ class DashboardBrowserTest {
         Files.createDirectories(target.getParent());
         Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(target)).isGreaterThan(5_000);
+
+        // Usable on a phone: nothing wider than the screen, the follow-up box still there.
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "return document.documentElement.scrollWidth <= window.innerWidth;"));
+        assertThat(driver.findElement(By.cssSelector("#jobs li.job .follow-up input")).isDisplayed()).isTrue();
+        Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(),
+                Path.of("target", "dashboard-phone.png"), StandardCopyOption.REPLACE_EXISTING);
     }
 }

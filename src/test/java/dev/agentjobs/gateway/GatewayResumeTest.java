@@ -120,6 +120,24 @@ class GatewayResumeTest {
     }
 
     @Test
+    void streamsThatEnd_leaveTheHub_soClientsThatComeAndGoDoNotGrowIt() {
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofMinutes(5)), b -> b);
+        for (int round = 0; round < 3; round++) {
+            List<reactor.core.Disposable> open = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                open.add(h.stream("/events", null).subscribe());
+            }
+            reactor.core.publisher.Flux.interval(Duration.ofMillis(20))
+                    .filter(t -> h.gateway.hub().feedFollowers() == 20).blockFirst(TIMEOUT);
+            open.forEach(reactor.core.Disposable::dispose);
+            reactor.core.publisher.Flux.interval(Duration.ofMillis(20))
+                    .filter(t -> h.gateway.hub().feedFollowers() == 0 && h.gateway.openStreams() == 0)
+                    .blockFirst(TIMEOUT);
+        }
+        assertThat(h.gateway.hub().feedFollowers()).isZero();
+    }
+
+    @Test
     void idleStream_getsHeartbeatComments() {
         h = new GatewayHarness(JobDurations.fixed(Duration.ofMinutes(5)), b -> b.heartbeat(Duration.ofMillis(200)));
         SseParser parser = new SseParser();
