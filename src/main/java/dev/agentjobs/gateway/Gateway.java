@@ -66,14 +66,13 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Builder b, Settings settings) {
         ObservedApi api = new ObservedApi(b.client);
         AgentJobsListener clientListener = b.client.listener();
-        JobHub[] hubRef = new JobHub[1];
         this.watcher = JobWatcher.builder(api).policy(b.policy).scheduler(b.client.scheduler())
                 .clock(b.client.clock()).breakerName(b.client.baseUrl() + " " + b.client.projectId())
                 .listener(new AgentJobsListener() {
                     @Override
                     public void pollDeferred(String jobId, Duration delay, Throwable cause) {
                         clientListener.pollDeferred(jobId, delay, cause);
-                        hubRef[0].retrying(jobId, delay, cause);
+                        api.pollDeferred(jobId, delay, cause);
                     }
                 }).build();
         String epoch = newEpoch();
@@ -81,7 +80,6 @@ public final class Gateway implements AutoCloseable {
                 : new GatewayLedger(b.ledger, b.client.projectId(), b.client.clock(), epoch);
         this.hub = new JobHub(watcher, epoch, settings.feedHistory(), settings.subscriberQueue(),
                 settings.maxJobs(), ledger);
-        hubRef[0] = hub;
         api.hub(hub);
         if (ledger != null) {
             for (PromptRecord r : ledger.known(Duration.ofSeconds(30))) {

@@ -3,11 +3,13 @@ package dev.agentjobs.gateway;
 import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobsApi;
+import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /**
  * The client as the gateway's watcher sees it: the same calls, plus a word to the hub each time a poll is
- * answered, which is how a {@code retrying} notice learns that the outage is over.
+ * answered or put off, which is how followers learn that the job is being retried and when that is over. The hub
+ * is set once, after the watcher it needs was built and before any watch starts.
  */
 final class ObservedApi implements JobsApi {
 
@@ -20,6 +22,14 @@ final class ObservedApi implements JobsApi {
 
     void hub(JobHub value) {
         this.hub = value;
+    }
+
+    /** The watch engine put a job's poll off (its listener calls this). */
+    void pollDeferred(String jobId, Duration delay, Throwable cause) {
+        JobHub h = hub;
+        if (h != null) {
+            h.retrying(jobId, delay, cause);
+        }
     }
 
     @Override

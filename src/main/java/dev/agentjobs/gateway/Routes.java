@@ -162,7 +162,8 @@ final class Routes {
     }
 
     private Publisher<Void> session(HttpServerRequest req, HttpServerResponse res) {
-        String principal = auth.authenticate(req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION), RequestChecks.cookie(req));
+        String principal = auth.authenticate(req.requestHeaders().get(HttpHeaderNames.AUTHORIZATION),
+                RequestChecks.cookie(req));
         ObjectNode n = HttpReplies.JSON.createObjectNode().put("authRequired", auth.enabled())
                 .put("authenticated", principal != null);
         return HttpReplies.json(res, 200, n);

@@ -19,7 +19,8 @@ import reactor.util.concurrent.Queues;
  */
 final class Subscriber {
 
-    private final Sinks.Many<Frame> sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<Frame>unbounded(8).get());
+    private final Sinks.Many<Frame> sink =
+            Sinks.many().unicast().onBackpressureBuffer(Queues.<Frame>unbounded(8).get());
     private final int capacity;
     private final Frame droppedFrame;
     /** Frames offered and not yet taken downstream: the backlog the capacity bounds. */

@@ -59,7 +59,8 @@ class ServeCommandTest {
     }
 
     @Test
-    void serveWithATokenFileAndALedger_refusesAnonymousCalls_acceptsTheToken_andUsesTheLedger(@TempDir Path dir) throws Exception {
+    void serveWithATokenFileAndALedger_refusesAnonymousCalls_acceptsTheToken_andUsesTheLedger(@TempDir Path dir)
+            throws Exception {
         Path tokens = Files.writeString(dir.resolve("tokens.txt"), "# dashboard\n" + TOKEN + "\n");
         CompletableFuture<Runnable> shutdownHook = new CompletableFuture<>();
         CliHarness.Capture capture = new CliHarness.Capture(Map.of(), shutdownHook::complete);
