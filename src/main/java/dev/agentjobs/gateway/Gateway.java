@@ -347,7 +347,8 @@ public final class Gateway implements AutoCloseable {
         }
 
         /**
-         * Binds and starts serving.
+         * Binds and starts serving. Blocks while it binds (and reads the ledger, when one is set): call it from
+         * a thread that may block, never an event loop.
          *
          * @throws IllegalStateException when the address is not loopback and no token was given
          */

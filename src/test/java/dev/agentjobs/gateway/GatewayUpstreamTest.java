@@ -47,6 +47,34 @@ class GatewayUpstreamTest {
     }
 
     @Test
+    void streamOfAJobNotYetKnown_opensDuringAnOutage_saysItIsRetrying_thenTellsTheJob() {
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofMillis(300)), b -> b);
+        h.sim.putJob("p", "job_during_outage", dev.agentjobs.simulator.JobState.COMPLETED);
+        for (int i = 0; i < 3; i++) {
+            h.sim.enqueue(CallKind.GET, SimulatedResponse.respond(503, "{\"error\":\"down\"}"));
+        }
+
+        List<SseEvent> events = h.stream("/jobs/job_during_outage/events", null).collectList().block(TIMEOUT);
+
+        assertThat(events).extracting(SseEvent::event).first().isEqualTo("retrying");
+        assertThat(events).extracting(SseEvent::event).containsSubsequence("retrying", "resumed", "terminal");
+        assertThat(events).filteredOn(e -> e.id() != null).extracting(SseEvent::seq).startsWith(1L);
+    }
+
+    @Test
+    void eventStream_isServedAsTheStandardSaysProxiesNeedIt() throws Exception {
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofMillis(300)), b -> b);
+        HttpResponse<java.io.InputStream> r = h.send(h.request("/events", bearer()).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream body = r.body()) {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
+            assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-cache");
+            assertThat(r.headers().firstValue("X-Accel-Buffering")).hasValue("no");
+        }
+    }
+
+    @Test
     void followUpMessage_reopensAJobThatEnded_andANewStreamFollowsItToItsNextEnd() {
         h = new GatewayHarness(JobDurations.fixed(Duration.ofMillis(400)), b -> b);
         String id = h.create("first pass");
