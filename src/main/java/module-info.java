@@ -8,6 +8,7 @@ module dev.agentjobs {
     exports dev.agentjobs.poll;
     exports dev.agentjobs.simulator;
     exports dev.agentjobs.fanout;
+    exports dev.agentjobs.gateway;
 
     requires transitive reactor.core;
     requires transitive org.reactivestreams;

@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
             "Drive Mintlify agent jobs: create one, watch it to its end, send it follow-ups.",
             "Configured by MINTLIFY_API_KEY, MINTLIFY_PROJECT_ID and AGENTJOBS_BASE_URL, or use --simulate."},
         subcommands = {RunCommand.class, CreateCommand.class, GetCommand.class, WatchCommand.class,
-            MessageCommand.class, FanoutCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class},
+            MessageCommand.class, FanoutCommand.class, SimulateCommand.class, ServeCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success (completed), 1 job failed or archived, 2 usage or invalid input"
                 + " (nothing sent), 3 API or transport error, 4 deadline exceeded, 5 outcome unknown,"
                 + " 130 interrupted; fanout: see 'agentjobs fanout --help'."})
@@ -26,7 +27,7 @@ final class AgentJobsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: run, create, get,"
-                + " watch, message, fanout or simulate");
+                + " watch, message, fanout, simulate or serve");
     }
 
     /** The version from the jar's Maven metadata; "development build" when run from classes. */

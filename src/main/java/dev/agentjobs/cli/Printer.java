@@ -9,10 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobStatus;
+import dev.agentjobs.internal.JobJson;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -120,40 +119,15 @@ final class Printer {
     }
 
     ObjectNode jobNode(Job job) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("id", clean(job.id()));
-        n.put("status", clean(job.statusText()));
-        if (job.source() == null) {
-            n.putNull("source");
-        } else {
-            ObjectNode source = n.putObject("source");
-            source.put("repository", clean(job.source().repository()));
-            source.put("ref", clean(job.source().ref()));
-        }
-        n.put("model", clean(job.model()));
-        n.put("prLink", clean(job.prLink()));
-        n.put("createdAt", iso(job.createdAt()));
-        n.put("archivedAt", iso(job.archivedAt()));
-        return n;
+        return JobJson.job(job, this::clean);
     }
 
     ObjectNode eventNode(JobEvent e) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
-        n.put("jobId", clean(e.jobId()));
-        n.put("previous", e.previous() == null ? null : e.previous().wireName());
-        n.put("status", clean(e.job().statusText()));
-        n.put("at", iso(e.at()));
-        n.set("job", jobNode(e.job()));
-        return n;
+        return JobJson.event(e, this::clean);
     }
 
     private String clean(String value) {
         return value == null ? null : redact.apply(value);
-    }
-
-    private static String iso(Instant instant) {
-        return instant == null ? null : instant.toString();
     }
 
     private static String write(ObjectNode node) {

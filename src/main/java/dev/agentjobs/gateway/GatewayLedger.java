@@ -1,0 +1,127 @@
+package dev.agentjobs.gateway;
+
+import dev.agentjobs.api.InvalidRequestException;
+import dev.agentjobs.api.Job;
+import dev.agentjobs.api.JobEvent;
+import dev.agentjobs.api.JobStatus;
+import dev.agentjobs.api.OutcomeUnknownException;
+import dev.agentjobs.fanout.ClaimResult;
+import dev.agentjobs.fanout.CreateRate;
+import dev.agentjobs.fanout.JobLedger;
+import dev.agentjobs.fanout.PromptInput;
+import dev.agentjobs.fanout.PromptRecord;
+import dev.agentjobs.fanout.PromptState;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Mono;
+
+/**
+ * The gateway's jobs in a {@link JobLedger}, so that a restarted gateway lists them and resumes watching the ones
+ * that had not ended. A create is written ahead as the fan-out writes it: the row is registered and claimed
+ * before the POST goes out, marked {@code CREATED} with the job id before the client hears of it, and finished
+ * with the job's terminal status. Rows are keyed {@code gateway-<epoch>-<n>} in the client's project, so a ledger
+ * file could be shared with a fan-out without either taking the other's rows for its own.
+ *
+ * <p>Not recorded (the ledger's contract has no row for them yet): jobs the gateway was only asked about by id,
+ * and a follow-up that reopens a job whose row is already terminal.
+ */
+final class GatewayLedger implements JobRecorder {
+
+    static final String PREFIX = "gateway-";
+
+    private final JobLedger ledger;
+    private final String project;
+    private final Clock clock;
+    private final String epoch;
+    private final AtomicLong creates = new AtomicLong();
+    private final ConcurrentHashMap<String, String> keyByJob = new ConcurrentHashMap<>();
+
+    /** @param epoch this process's epoch: keys {@code gateway-<epoch>-<n>} are unique without a random draw */
+    GatewayLedger(JobLedger ledger, String project, Clock clock, String epoch) {
+        this.ledger = ledger;
+        this.project = project;
+        this.clock = clock;
+        this.epoch = epoch;
+    }
+
+    /** Registers and claims a row for a create about to be sent; its key. */
+    Mono<String> beforeCreate(String prompt) {
+        // Not a UUID: randomUUID reads the OS entropy source, a blocking call on the event loop.
+        String key = PREFIX + epoch + "-" + creates.incrementAndGet();
+        return ledger.register(project, List.of(new PromptInput(key, prompt)))
+                .then(Mono.defer(() -> ledger.claimForCreate(key, CreateRate.unlimited(), false, clock.instant())))
+                .flatMap(r -> r.outcome() == ClaimResult.Outcome.CLAIMED ? Mono.just(key)
+                        : Mono.error(new IllegalStateException("the ledger did not let the gateway claim its own"
+                                + " new row: " + r.outcome())));
+    }
+
+    /** The API created the job: durable before the HTTP client is told. */
+    Mono<Void> created(String key, String jobId) {
+        keyByJob.put(jobId, key);
+        return ledger.markCreated(key, jobId, clock.instant());
+    }
+
+    /**
+     * The create failed: in doubt when the job may exist (never sent again), else finished as rejected or as an
+     * error, so that nothing ever picks the row up and sends it.
+     */
+    Mono<Void> createFailed(String key, Throwable error) {
+        if (error instanceof OutcomeUnknownException) {
+            return ledger.markInDoubt(key, "the create's answer was lost", clock.instant());
+        }
+        if (error instanceof InvalidRequestException) {
+            return ledger.markFinished(key, PromptState.REJECTED, null, "the API refused the prompt", clock.instant());
+        }
+        return ledger.markFinished(key, PromptState.ERROR, null, UpstreamErrors.map(error).message(),
+                clock.instant());
+    }
+
+    @Override
+    public void seen(JobEvent event) {
+        if (event.kind() != JobEvent.Kind.TERMINAL) {
+            return;
+        }
+        String key = keyByJob.get(event.jobId());
+        PromptState state = switch (event.status()) {
+            case COMPLETED -> PromptState.COMPLETED;
+            case FAILED -> PromptState.FAILED;
+            case ARCHIVED -> PromptState.ARCHIVED;
+            default -> null;
+        };
+        if (key != null && state != null) {
+            keyByJob.remove(event.jobId(), key);
+            // Fire and forget: if this write is lost, the row stays CREATED and the next start watches the job
+            // to its end again, which writes it then.
+            ledger.markFinished(key, state, event.job().prLink(), null, clock.instant()).subscribe(v -> { }, e -> { });
+        }
+    }
+
+    /** This gateway's rows that have a job, in the order they were registered (so oldest first). */
+    List<PromptRecord> known(Duration timeout) {
+        List<PromptRecord> rows = ledger.find(Set.of(PromptState.CREATED, PromptState.COMPLETED, PromptState.FAILED,
+                        PromptState.ARCHIVED))
+                .filter(r -> r.customId().startsWith(PREFIX) && r.project().equals(project) && r.jobId() != null)
+                .collectList().block(timeout);
+        for (PromptRecord r : rows) {
+            if (r.state() == PromptState.CREATED) {
+                keyByJob.put(r.jobId(), r.customId());
+            }
+        }
+        return rows;
+    }
+
+    /** The last state a finished row tells, as the terminal event a stream replays. */
+    static JobEvent terminalEvent(PromptRecord r) {
+        JobStatus status = switch (r.state()) {
+            case COMPLETED -> JobStatus.COMPLETED;
+            case FAILED -> JobStatus.FAILED;
+            default -> JobStatus.ARCHIVED;
+        };
+        Job job = new Job(r.jobId(), status, null, null, r.prLink(), null, null);
+        return new JobEvent(JobEvent.Kind.TERMINAL, job, null, r.updatedAt());
+    }
+}
