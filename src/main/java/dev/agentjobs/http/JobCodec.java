@@ -116,6 +116,24 @@ final class JobCodec {
         }
     }
 
+    /**
+     * {@code job} with every occurrence of {@code key} in its texts replaced by {@code [REDACTED]}; the same
+     * object when there is none (the usual case: one scan of a few short strings). A server that echoes the
+     * bearer key in a job field must not get it into events, ledgers, gateway streams or an application's logs.
+     */
+    static Job withoutKey(Job job, ApiKey key) {
+        JobSource source = job.source();
+        boolean inSource = source != null && (key.occursIn(source.repository()) || key.occursIn(source.ref()));
+        if (!inSource && !key.occursIn(job.id()) && !key.occursIn(job.model()) && !key.occursIn(job.prLink())
+                && !key.occursIn(job.rawStatus())) {
+            return job;
+        }
+        JobSource cleanSource = inSource
+                ? new JobSource(key.redactFrom(source.repository()), key.redactFrom(source.ref())) : source;
+        return new Job(key.redactFrom(job.id()), job.status(), cleanSource, key.redactFrom(job.model()),
+                key.redactFrom(job.prLink()), job.createdAt(), job.archivedAt(), key.redactFrom(job.rawStatus()));
+    }
+
     private static JobSource source(JsonParser p) throws IOException, DecodeException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return null;

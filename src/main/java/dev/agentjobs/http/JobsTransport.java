@@ -148,7 +148,7 @@ public final class JobsTransport {
                             e -> errors.malformed(call, jobId, status, e.getMessage(), e))
                     .flatMap(b -> {
                         try {
-                            Job job = JobCodec.decodeJob(b, jobId);
+                            Job job = JobCodec.withoutKey(JobCodec.decodeJob(b, jobId), settings.apiKey());
                             if (job.id() == null) {
                                 // A created job without an id can never be looked at again.
                                 throw new JobCodec.DecodeException("the job in the response has no id", null);

@@ -167,6 +167,18 @@ class AgentJobsClientLoopbackTest {
     }
 
     @Test
+    void aServerEchoingTheKeyInJobFields_givesAJobWithTheKeyRedacted() {
+        sim.putJob("proj", "j1", JobState.ACTIVE);
+        sim.enqueue(CallKind.GET, SimulatedResponse.normal().withCallerKeyIn("model"));
+        sim.enqueue(CallKind.CREATE, SimulatedResponse.normal().withCallerKeyIn("prLink"));
+        Job got = client().get("j1").block(WAIT);
+        Job created = client().create("x").block(WAIT);
+        assertThat(got.model()).isEqualTo("[REDACTED]");
+        assertThat(created.prLink()).isEqualTo("[REDACTED]");
+        assertThat(got.toString() + created).doesNotContain(KEY);
+    }
+
+    @Test
     void get_retriesResetsAnd5xxThenSucceeds() {
         sim.putJob("proj", "j1", JobState.ACTIVE);
         sim.enqueue(CallKind.GET, SimulatedResponse.closeConnection());
