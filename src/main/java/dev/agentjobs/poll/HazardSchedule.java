@@ -12,7 +12,9 @@ package dev.agentjobs.poll;
  * likely to end given that they are still running, rarely where they are not. {@code lambda = sqrt(2c)}; nobody
  * can say what {@code c} is worth, so the schedule is calibrated instead: {@code lambda} is found by bisection
  * so that the expected lag of the resulting poll sequence (computed exactly from the piecewise-uniform
- * distribution, clamps included) is the target. The test checks it against a dynamic-programming optimum.
+ * distribution, clamps included) is the target. An interval is also never longer than the gap of any age it
+ * spans (so a gap planned where nothing ends does not jump past where everything does). The test checks the
+ * result against a dynamic-programming optimum.
  *
  * <p>The tail: past the age that all but {@code 1 / (2n)} of the learned jobs had ended by (n the jobs
  * learned, at least 30), the model knows nothing, and a smoothed tail would claim a rising hazard; there the gap
@@ -93,11 +95,25 @@ final class HazardSchedule {
         double[] gaps = new double[DurationGrid.BINS];
         double tailSurvival = fit.endedJobs() > 0 ? 1 / (2 * Math.max(30, fit.endedJobs())) : 1e-4;
         double ended = 0;
+        double[] local = new double[gaps.length];
         for (int k = 0; k < gaps.length; k++) {
             double h = fit.hazard(k);
             boolean known = 1 - ended > tailSurvival;
-            gaps[k] = !known || h <= 0 ? maxSeconds : Math.min(maxSeconds, Math.max(minSeconds, lambda / Math.sqrt(h)));
+            local[k] = !known || h <= 0 ? maxSeconds : Math.min(maxSeconds, Math.max(minSeconds, lambda / Math.sqrt(h)));
             ended += fit.mass(k);
+        }
+        // Looking ahead: an interval must also suit every age it spans, or a gap planned where nothing ends
+        // (age 0 of a 3-minute job) would jump past where everything does. So it stops at the first bin whose
+        // own gap is shorter, or takes that gap if it reaches further.
+        for (int k = 0; k < gaps.length; k++) {
+            double t = DurationGrid.lower(k);
+            double d = local[k];
+            for (int j = k + 1; j < gaps.length && DurationGrid.lower(j) < t + d; j++) {
+                if (local[j] < d) {
+                    d = Math.max(Math.max(minSeconds, DurationGrid.lower(j) - t), local[j]);
+                }
+            }
+            gaps[k] = d;
         }
         return gaps;
     }
