@@ -44,6 +44,13 @@ final class JobLoop extends LatestFanout implements Runnable {
     // each long costs a waiting job 4 bytes more.
     private int polls;
     private int followUpAfterPoll;
+    // What the duration model may learn from this job (guarded by this): the age at which a poll last read it
+    // running, or one of the two marks below. A job resumed by id is not learned from (only jobs that lasted
+    // until the watch began are seen: a biased sample), a followed-up one neither planned by age nor learned
+    // from (its new run does not start at its creation).
+    private long runningAgeMillis = RESUMED;
+    private static final long RESUMED = -1;
+    private static final long FOLLOWED_UP = -2;
 
     /** The timer or the request of the current step, whichever is live: what a stop must cancel. */
     private volatile Disposable pending;
@@ -96,6 +103,7 @@ final class JobLoop extends LatestFanout implements Runnable {
         subscribers++;
         if (followUpAnswer != null) {
             followUpAfterPoll = polls;
+            runningAgeMillis = FOLLOWED_UP;
             if (followUpAnswer.status() != JobStatus.ACTIVE) {
                 awaitActiveUntilMillis = PollPolicy.plusSaturated(engine.nowMillis(),
                         engine.policy.followUpGrace().toMillis());
@@ -135,6 +143,10 @@ final class JobLoop extends LatestFanout implements Runnable {
             return;
         }
         last = seed;
+        if (seed != null && !followUp && engine.planner != null) {
+            // A job this engine created: watched from its birth, so its duration can be learned.
+            startLearning(engine.ageMillis(seed, startedAtMillis));
+        }
         schedule(firstDelayMillis);
     }
 
@@ -212,6 +224,10 @@ final class JobLoop extends LatestFanout implements Runnable {
         if (successfulPolls < Integer.MAX_VALUE) {
             successfulPolls++;
         }
+        long age = engine.planner == null ? 0 : engine.ageMillis(job, startedAtMillis);
+        if (!job.isTerminal() && engine.planner != null) {
+            noteRunning(age);
+        }
         boolean afterFollowUp = sentAfterFollowUp(number);
         if (afterFollowUp && job.status() == JobStatus.ACTIVE) {
             awaitActiveUntilMillis = 0;
@@ -233,13 +249,60 @@ final class JobLoop extends LatestFanout implements Runnable {
                         engine.clock.instant()));
             }
             if (ending) {
+                learnEnd(age);
                 end(null);
                 return;
             }
         }
         if (!pollLimitHit()) {
-            long nominal = engine.policy.nominalIntervalMillis(successfulPolls);
-            schedule(PollPolicy.pollGapMillis(engine.policy.jittered(nominal, engine.random())));
+            long planned = engine.planner != null && !followedUp() ? engine.planner.gapMillis(age)
+                    : engine.policy.nominalIntervalMillis(successfulPolls);
+            schedule(PollPolicy.pollGapMillis(engine.policy.jittered(planned, engine.random())));
+        }
+    }
+
+    private synchronized void startLearning(long ageMillis) {
+        if (runningAgeMillis == RESUMED) {
+            runningAgeMillis = ageMillis;
+        }
+    }
+
+    /** A poll read the job running at this age: the latest lower bound of its duration. */
+    private synchronized void noteRunning(long ageMillis) {
+        if (runningAgeMillis >= 0) {
+            runningAgeMillis = ageMillis;
+        }
+    }
+
+    /** The age this job was last seen running at, if it is learned from; negative otherwise. */
+    synchronized long runningAgeMillis() {
+        return runningAgeMillis;
+    }
+
+    private synchronized boolean followedUp() {
+        return runningAgeMillis == FOLLOWED_UP;
+    }
+
+    /** The job ended, read at {@code endAgeMillis}: an interval-censored duration, if this watch saw it begin. */
+    private void learnEnd(long endAgeMillis) {
+        long running;
+        synchronized (this) {
+            running = runningAgeMillis;
+        }
+        if (running >= 0) {
+            engine.planner.model().observeEnded(running, endAgeMillis);
+        }
+    }
+
+    /** The watch stopped with the job still running: a right-censored duration, if this watch saw it begin. */
+    private void learnStopped() {
+        long running;
+        synchronized (this) {
+            running = runningAgeMillis;
+            runningAgeMillis = RESUMED;
+        }
+        if (running >= 0) {
+            engine.planner.model().observeRunning(running);
         }
     }
 
@@ -340,6 +403,7 @@ final class JobLoop extends LatestFanout implements Runnable {
             }
             stopped = true;
         }
+        learnStopped();
         end(error);
     }
 
@@ -369,6 +433,7 @@ final class JobLoop extends LatestFanout implements Runnable {
             stopped = true;
         }
         // The last subscriber left: stop polling at once, timer or request in flight alike.
+        learnStopped();
         engine.remove(this);
         Disposable p = pending;
         if (p != null) {

@@ -11,6 +11,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import reactor.core.Disposable;
@@ -58,7 +59,7 @@ public final class JobWatcher implements Disposable {
                 : CircuitBreakerRegistry.of(defaultBreakerConfig(new SchedulerClock(scheduler)));
         this.api = b.api;
         this.engine = new WatchEngine(b.api, b.policy, scheduler, clock, b.listener,
-                registry.circuitBreaker(b.breakerName), b.random);
+                registry.circuitBreaker(b.breakerName), b.random, b.durationModel);
         // Closing the client stops its event loop and with it every poll timer: end the watches instead of
         // leaving their subscribers waiting forever.
         this.closeHook = b.clientClosing == null ? Disposables.disposed() : b.clientClosing.subscribe(null, null,
@@ -118,8 +119,7 @@ public final class JobWatcher implements Disposable {
                         + " no id to watch it by", null, 0, null, null, null));
             }
             JobEvent created = new JobEvent(JobEvent.Kind.CREATED, job, null, engine.clock.instant());
-            return engine.attach(job.id(), engine.policy.firstPollDelay().toMillis() + engine.spreadMillis(),
-                    job, created, false);
+            return engine.attach(job.id(), engine.firstPollDelayMillis(job), job, created, false);
         });
     }
 
@@ -189,6 +189,14 @@ public final class JobWatcher implements Disposable {
     }
 
     /**
+     * The duration model an adaptive policy plans with and teaches (the one given to the builder, or this
+     * watcher's own); empty when the policy is not adaptive. Save it to start the next run warm.
+     */
+    public Optional<DurationModel> durationModel() {
+        return engine.planner == null ? Optional.empty() : Optional.of(engine.planner.model());
+    }
+
+    /**
      * Stops every poll loop; their subscribers, and any later subscriber, get an {@link IllegalStateException}.
      * The client stays open. Closing the client does the same to every watcher built on it.
      */
@@ -224,6 +232,7 @@ public final class JobWatcher implements Disposable {
         private String breakerName = "agentjobs";
         private RandomGenerator random = new ThreadLocalRandomGenerator();
         private Mono<Void> clientClosing;
+        private DurationModel durationModel;
 
         private Builder(JobsApi api) {
             this.api = api;
@@ -275,6 +284,17 @@ public final class JobWatcher implements Disposable {
         /** The source of jitter and spread; a seeded one makes a schedule repeatable. Must be thread-safe. */
         public Builder random(RandomGenerator value) {
             this.random = Objects.requireNonNull(value, "random");
+            return this;
+        }
+
+        /**
+         * The model an adaptive policy ({@link PollPolicy#adaptive}) plans with and learns into; by default a new,
+         * empty one per watcher. Pass one to share what is learned between watchers of the same API endpoint and
+         * project, or a {@link DurationModel#load loaded} one to start warm. Ignored by a policy that is not
+         * adaptive.
+         */
+        public Builder durationModel(DurationModel value) {
+            this.durationModel = Objects.requireNonNull(value, "durationModel");
             return this;
         }
 

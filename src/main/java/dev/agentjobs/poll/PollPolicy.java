@@ -26,6 +26,9 @@ import java.util.Objects;
  * <p>The defaults follow the API docs (poll every 5 to 30 seconds; most jobs take 1 to 5 minutes):
  * first poll after 10 s, then every 5 s growing by 1.25 to 30 s, jitter 0.1, a deadline of 2 hours.
  *
+ * <p>Adaptive polling ({@link #adaptive}, {@link #targetLag}) plans each interval from the job's age and the
+ * durations of the jobs seen before, for a target mean detection lag.
+ *
  * <p>Bounds, checked by each setter with a message naming the bad value: every duration is at most
  * {@link #MAX_DURATION} (ten years), and every duration other than zero at least 1 ms. The settings that
  * space polls ({@link #interval}, {@link #maxInterval}, {@link #maxErrorBackoff}) are at least
@@ -45,7 +48,7 @@ public final class PollPolicy {
 
     private static final PollPolicy DEFAULTS = new PollPolicy(Duration.ofSeconds(10), Duration.ofSeconds(5), 1.25,
             Duration.ofSeconds(30), 0.1, Duration.ZERO, Duration.ofHours(2), 0, Duration.ofMinutes(5),
-            Duration.ofMinutes(2), Duration.ofMinutes(1));
+            Duration.ofMinutes(2), Duration.ofMinutes(1), null);
 
     private final Duration firstPollDelay;
     private final Duration interval;
@@ -58,10 +61,12 @@ public final class PollPolicy {
     private final Duration maxRetryAfter;
     private final Duration maxErrorBackoff;
     private final Duration followUpGrace;
+    /** Null unless adaptive. */
+    private final Duration targetLag;
 
     private PollPolicy(Duration firstPollDelay, Duration interval, double multiplier, Duration maxInterval,
                        double jitter, Duration spread, Duration deadline, long maxPolls, Duration maxRetryAfter,
-                       Duration maxErrorBackoff, Duration followUpGrace) {
+                       Duration maxErrorBackoff, Duration followUpGrace, Duration targetLag) {
         this.firstPollDelay = firstPollDelay;
         this.interval = interval;
         this.multiplier = multiplier;
@@ -73,6 +78,7 @@ public final class PollPolicy {
         this.maxRetryAfter = maxRetryAfter;
         this.maxErrorBackoff = maxErrorBackoff;
         this.followUpGrace = followUpGrace;
+        this.targetLag = targetLag;
     }
 
     /** The default policy (see the class comment). */
@@ -92,18 +98,49 @@ public final class PollPolicy {
     }
 
     /**
+     * Adaptive polling: each poll is planned from the job's age (now minus its {@code createdAt}, so a resumed
+     * watch knows where the job is in its life) and the durations of the jobs the watcher saw end (its
+     * {@link DurationModel}), polling often where jobs are likely to end and rarely where they are not, so
+     * that a job's end is noticed {@code targetLag} after it on average, for as few requests as that allows.
+     * Until the model has seen {@link DurationModel#MIN_JOBS} jobs end it polls every {@code 2 * targetLag}
+     * (which meets the target knowing nothing). Other settings as the defaults; see {@link #targetLag}.
+     *
+     * <pre>{@code
+     * JobWatcher watcher = JobWatcher.builder(client).policy(PollPolicy.adaptive(Duration.ofSeconds(5))).build();
+     * }</pre>
+     */
+    public static PollPolicy adaptive(Duration targetLag) {
+        return DEFAULTS.targetLag(targetLag);
+    }
+
+    /**
+     * The mean detection lag an adaptive schedule aims at (how long after a job ends the poll that sees it
+     * comes, on average); {@code null} turns adaptive planning off. At least {@link #MIN_INTERVAL}.
+     *
+     * <p>When set, the planned interval after a successful poll replaces {@link #firstPollDelay},
+     * {@link #interval} and {@link #multiplier}; {@link #maxInterval} caps it (a job older than any seen is
+     * polled at least that often), and {@link #jitter}, {@link #spread}, the deadline, the poll cap, error
+     * backoff and {@code Retry-After} apply as before. A job followed up with a message is polled on the
+     * non-adaptive schedule: its new run does not start at its creation.
+     */
+    public PollPolicy targetLag(Duration value) {
+        return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, maxPolls,
+                maxRetryAfter, maxErrorBackoff, followUpGrace, value == null ? null : pollSpacing("targetLag", value));
+    }
+
+    /**
      * Delay before the first poll of a job this engine just created (a resumed job is polled at once); zero or
      * at least 1 ms.
      */
     public PollPolicy firstPollDelay(Duration value) {
         return new PollPolicy(zeroOrWithin("firstPollDelay", value), interval, multiplier, maxInterval, jitter, spread,
-                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
+                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace, targetLag);
     }
 
     /** The first interval between polls; at least {@link #MIN_INTERVAL}. */
     public PollPolicy interval(Duration value) {
         return new PollPolicy(firstPollDelay, pollSpacing("interval", value), multiplier, maxInterval, jitter, spread,
-                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
+                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace, targetLag);
     }
 
     /** Growth factor of the interval, from 1 (fixed) to 10. */
@@ -112,13 +149,13 @@ public final class PollPolicy {
             throw new IllegalArgumentException("multiplier must be within [1, 10], was " + value);
         }
         return new PollPolicy(firstPollDelay, interval, value, maxInterval, jitter, spread, deadline, maxPolls,
-                maxRetryAfter, maxErrorBackoff, followUpGrace);
+                maxRetryAfter, maxErrorBackoff, followUpGrace, targetLag);
     }
 
     /** The largest interval between polls; at least {@link #MIN_INTERVAL}. */
     public PollPolicy maxInterval(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, pollSpacing("maxInterval", value), jitter, spread,
-                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
+                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace, targetLag);
     }
 
     /** Fraction of each interval drawn at random, in [0, 1): 0.2 makes an interval 80% to 120% of nominal. */
@@ -127,13 +164,13 @@ public final class PollPolicy {
             throw new IllegalArgumentException("jitter must be within [0, 1), was " + value);
         }
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, value, spread, deadline, maxPolls,
-                maxRetryAfter, maxErrorBackoff, followUpGrace);
+                maxRetryAfter, maxErrorBackoff, followUpGrace, targetLag);
     }
 
     /** Each first poll is put off by a uniformly drawn part of {@code value}; zero (the default) turns it off. */
     public PollPolicy spread(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, zeroOrWithin("spread", value),
-                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace);
+                deadline, maxPolls, maxRetryAfter, maxErrorBackoff, followUpGrace, targetLag);
     }
 
     /**
@@ -143,7 +180,7 @@ public final class PollPolicy {
     public PollPolicy deadline(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread,
                 value == null ? null : within("deadline", value, DurationText.MIN), maxPolls, maxRetryAfter, maxErrorBackoff,
-                followUpGrace);
+                followUpGrace, targetLag);
     }
 
     /**
@@ -155,19 +192,19 @@ public final class PollPolicy {
             throw new IllegalArgumentException("maxPolls must be within [0, " + Integer.MAX_VALUE + "], was " + value);
         }
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, value,
-                maxRetryAfter, maxErrorBackoff, followUpGrace);
+                maxRetryAfter, maxErrorBackoff, followUpGrace, targetLag);
     }
 
     /** The longest {@code Retry-After} honoured; a longer one is clamped to this. 5 minutes by default. */
     public PollPolicy maxRetryAfter(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, maxPolls,
-                zeroOrWithin("maxRetryAfter", value), maxErrorBackoff, followUpGrace);
+                zeroOrWithin("maxRetryAfter", value), maxErrorBackoff, followUpGrace, targetLag);
     }
 
     /** The largest delay after consecutive failed polls; at least {@link #MIN_INTERVAL}. 2 minutes by default. */
     public PollPolicy maxErrorBackoff(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, maxPolls,
-                maxRetryAfter, pollSpacing("maxErrorBackoff", value), followUpGrace);
+                maxRetryAfter, pollSpacing("maxErrorBackoff", value), followUpGrace, targetLag);
     }
 
     /**
@@ -176,7 +213,7 @@ public final class PollPolicy {
      */
     public PollPolicy followUpGrace(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread, deadline, maxPolls,
-                maxRetryAfter, maxErrorBackoff, zeroOrWithin("followUpGrace", value));
+                maxRetryAfter, maxErrorBackoff, zeroOrWithin("followUpGrace", value), targetLag);
     }
 
     public Duration firstPollDelay() {
@@ -222,6 +259,16 @@ public final class PollPolicy {
 
     public Duration followUpGrace() {
         return followUpGrace;
+    }
+
+    /** The adaptive target mean lag, or {@code null} when the policy is not adaptive. */
+    public Duration targetLag() {
+        return targetLag;
+    }
+
+    /** Whether polls are planned from a duration model ({@link #targetLag} set). */
+    public boolean isAdaptive() {
+        return targetLag != null;
     }
 
     /**
@@ -293,6 +340,7 @@ public final class PollPolicy {
         return "PollPolicy{firstPollDelay=" + firstPollDelay + ", interval=" + interval + ", multiplier=" + multiplier
                 + ", maxInterval=" + maxInterval + ", jitter=" + jitter + ", spread=" + spread + ", deadline="
                 + deadline + ", maxPolls=" + maxPolls + ", maxRetryAfter=" + maxRetryAfter + ", maxErrorBackoff="
-                + maxErrorBackoff + ", followUpGrace=" + followUpGrace + '}';
+                + maxErrorBackoff + ", followUpGrace=" + followUpGrace
+                + (targetLag == null ? "" : ", targetLag=" + targetLag) + '}';
     }
 }

@@ -8,6 +8,7 @@ import dev.agentjobs.api.JobsApi;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,7 +17,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 
 /** What every {@link JobLoop} of one {@link JobWatcher} shares, and the registry of running loops by job id. */
-final class WatchEngine {
+final class WatchEngine implements DurationModel.InFlight {
 
     final JobsApi api;
     final PollPolicy policy;
@@ -24,12 +25,14 @@ final class WatchEngine {
     final Clock clock;
     final AgentJobsListener listener;
     final CircuitBreaker breaker;
+    /** Plans polls from job ages when the policy is adaptive; null otherwise. */
+    final AdaptivePlanner planner;
     private final RandomGenerator random;
     private final ConcurrentHashMap<String, JobLoop> loops = new ConcurrentHashMap<>();
     private volatile RuntimeException closed;
 
     WatchEngine(JobsApi api, PollPolicy policy, Scheduler scheduler, Clock clock, AgentJobsListener listener,
-                CircuitBreaker breaker, RandomGenerator random) {
+                CircuitBreaker breaker, RandomGenerator random, DurationModel model) {
         this.api = api;
         this.policy = policy;
         this.scheduler = scheduler;
@@ -37,6 +40,23 @@ final class WatchEngine {
         this.listener = listener;
         this.breaker = breaker;
         this.random = random;
+        // The model (a few KB) exists only for an adaptive policy: the watcher's own unless one was given.
+        this.planner = policy.isAdaptive()
+                ? new AdaptivePlanner(policy, model != null ? model : DurationModel.learning()) : null;
+        if (planner != null) {
+            planner.model().register(this);
+        }
+    }
+
+    /** The model's fit counts this engine's running jobs as right-censored (see {@link DurationModel}). */
+    @Override
+    public void addRunning(double[] histogram) {
+        for (JobLoop loop : loops.values()) {
+            long age = loop.runningAgeMillis();
+            if (age >= 0) {
+                histogram[DurationGrid.bin(age / 1000.0)]++;
+            }
+        }
     }
 
     /**
@@ -86,6 +106,9 @@ final class WatchEngine {
     /** Ends every loop with {@code error}, and every later attach too. */
     void close(RuntimeException error) {
         closed = error;
+        if (planner != null) {
+            planner.model().unregister(this);
+        }
         for (JobLoop loop : loops.values()) {
             loop.abort(error);
         }
@@ -102,6 +125,37 @@ final class WatchEngine {
         } catch (RuntimeException listenerFailure) {
             // The listener is observability: its bug is not the job's.
         }
+    }
+
+    /**
+     * How old {@code job} is: now minus its {@code createdAt} on the engine's clock, within [0,
+     * {@link PollPolicy#MAX_DURATION}] (a server clock ahead of ours reads as age 0, never as negative). A
+     * job without a {@code createdAt} is taken to be as old as its watch ({@code watchStartMillis}, on the
+     * scheduler's time).
+     */
+    long ageMillis(Job job, long watchStartMillis) {
+        Instant created = job == null ? null : job.createdAt();
+        long now = clock.millis();
+        if (created == null) {
+            return Math.max(0, nowMillis() - watchStartMillis);
+        }
+        long maxAge = PollPolicy.MAX_DURATION.toMillis();
+        // Compared in seconds first: toEpochMilli() of an absurd createdAt would overflow.
+        long createdSecond = created.getEpochSecond();
+        if (createdSecond < now / 1000 - maxAge / 1000) {
+            return maxAge;
+        }
+        if (createdSecond > now / 1000 + 1) {
+            return 0;
+        }
+        return Math.max(0, Math.min(maxAge, now - created.toEpochMilli()));
+    }
+
+    /** The delay before the first poll of a job this engine just created. */
+    long firstPollDelayMillis(Job created) {
+        long delay = planner != null ? planner.gapMillis(ageMillis(created, nowMillis()))
+                : policy.firstPollDelay().toMillis();
+        return PollPolicy.plusSaturated(delay, spreadMillis());
     }
 
     long nowMillis() {

@@ -99,7 +99,7 @@ class EngineEdgeCasesTest {
             }
         };
         WatchEngine engine = new WatchEngine(hanging, PollPolicy.fixed(Duration.ofSeconds(1)), vts,
-                new SchedulerClock(vts), AgentJobsListener.NONE, CircuitBreaker.ofDefaults("abort"), new Random(1));
+                new SchedulerClock(vts), AgentJobsListener.NONE, CircuitBreaker.ofDefaults("abort"), new Random(1), null);
         JobLoop loop = new JobLoop(engine, "j");
         assertThat(loop.tryAddSubscriber(null)).isTrue();
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());

@@ -1,0 +1,80 @@
+package dev.agentjobs.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The Markdown of the economy frontier: per workload, the budget figures per family, then every point. */
+final class FrontierReport {
+
+    private FrontierReport() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static String markdown(Map<String, Object> all) {
+        StringBuilder md = new StringBuilder("# Economy frontier (issue 11)\n\n");
+        md.append("Virtual time, the real engine over an in-process fake, 10,000 jobs per run submitted over 10 "
+                + "minutes, the same seed for every policy (`Frontier` in benchmarks/). GETs are per job; lags are "
+                + "from a job's end to its TERMINAL event. `learned-N`: a model that learned from N jobs of a "
+                + "separate training fleet, frozen; `learned-online`: one model learning from cold over the run. "
+                + "At 13 GETs and at 2.5 s: interpolated between the two sweep points either side (- where the "
+                + "sweep does not reach it). Pareto: no other point has fewer GETs, lower mean and lower p95 lag.\n");
+        for (Map.Entry<String, Object> e : all.entrySet()) {
+            Map<String, Object> w = (Map<String, Object>) e.getValue();
+            md.append("\n## ").append(e.getKey()).append(": ").append(w.get("description")).append("\n\n");
+            md.append("| family | mean lag at 13 GETs | p95 lag at 13 GETs | GETs at 2.5 s mean lag |\n");
+            md.append("|---|---:|---:|---:|\n");
+            Map<String, Object> summary = (Map<String, Object>) w.get("summary");
+            for (Map.Entry<String, Object> f : summary.entrySet()) {
+                Map<String, Object> s = (Map<String, Object>) f.getValue();
+                if (s.containsKey("requestsPerJob")) {
+                    md.append(String.format(Locale.ROOT, "| %s (one point) | %s at %.1f GETs | %s | - |%n",
+                            f.getKey(), seconds(s.get("meanLagMs")), (Double) s.get("requestsPerJob"),
+                            seconds(s.get("p95LagMs"))));
+                } else {
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", f.getKey(),
+                            seconds(s.get("meanLagMsAt13Gets")), seconds(s.get("p95LagMsAt13Gets")),
+                            number(s.get("getsAt2500msMeanLag"))));
+                }
+            }
+            md.append("\n| family | knob | GETs/job | mean lag | p95 lag | max lag | Pareto |\n");
+            md.append("|---|---|---:|---:|---:|---:|:-:|\n");
+            for (Map<String, Object> p : (List<Map<String, Object>>) w.get("points")) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %s | %s |%n", p.get("family"),
+                        p.get("knob"), ((Number) p.get("requestsPerJob")).doubleValue(), seconds(p.get("meanLagMs")),
+                        seconds(p.get("p95LagMs")), seconds(p.get("maxLagMs")),
+                        Boolean.TRUE.equals(p.get("pareto")) ? "yes" : ""));
+            }
+            appendOnline(md, (List<Map<String, Object>>) w.get("points"));
+            md.append("\nModels after training: ").append(w.get("trainedModels")).append('\n');
+        }
+        return md.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void appendOnline(StringBuilder md, List<Map<String, Object>> points) {
+        for (Map<String, Object> p : points) {
+            if (!"learned-online".equals(p.get("family"))) {
+                continue;
+            }
+            md.append("\n`learned-online` ").append(p.get("knob")).append(": at the end ").append(p.get("model"));
+            Object segments = p.get("segments");
+            if (segments instanceof Map<?, ?> seg) {
+                for (Map.Entry<?, ?> s : seg.entrySet()) {
+                    Map<String, Object> f = (Map<String, Object>) s.getValue();
+                    md.append(String.format(Locale.ROOT, "; %s: %.1f GETs, mean %s", s.getKey(),
+                            ((Number) f.get("requestsPerJob")).doubleValue(), seconds(f.get("meanLagMs"))));
+                }
+            }
+            md.append('\n');
+        }
+    }
+
+    private static String seconds(Object ms) {
+        return ms == null ? "-" : String.format(Locale.ROOT, "%.2f s", ((Number) ms).doubleValue() / 1000);
+    }
+
+    private static String number(Object v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.1f", ((Number) v).doubleValue());
+    }
+}
