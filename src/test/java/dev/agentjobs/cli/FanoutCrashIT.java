@@ -129,7 +129,7 @@ class FanoutCrashIT {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void sigterm_stopsCreating_recordsWhatWasInFlight_printsTheResumeLine_exit130() throws IOException {
+    void sigterm_stopsCreating_recordsWhatWasInFlight_printsTheResumeLine_exit130_andASecondRunIsRefused() throws IOException {
         try (AgentJobsSimulator sim = AgentJobsSimulator.builder().apiKey(KEY)
                 .durations(JobDurations.fixed(Duration.ofHours(1))).createLimit(RateLimit.none()).build().start()) {
             Path input = Files.writeString(dir.resolve("p.txt"), IntStream.rangeClosed(1, 40)
@@ -141,6 +141,12 @@ class FanoutCrashIT {
             boolean created = p.awaitWhileAlive(() -> CliJarProcess.ledgerCounts(ledger)
                     .getOrDefault(PromptState.CREATED, 0L) >= 5, Duration.ofSeconds(30));
             assertThat(created).as("five jobs created; stderr:%n%s", p.err()).isTrue();
+            CliJarProcess second = CliJarProcess.start(dir, "second", env(), List.of("fanout", input.toString(),
+                    "--ledger", ledger.toString(), "--base-url", sim.baseUrl(), "--create-rate", "none"));
+            assertThat(second.awaitExit(Duration.ofSeconds(30))).as("a second run on the ledger in use")
+                    .isEqualTo(2);
+            assertThat(second.err()).contains("in use by another fanout run (process " + p.pid() + ")",
+                    ledger.getFileName() + ".lock");
 
             p.terminate();
             int exit = p.awaitExit(Duration.ofSeconds(30));
