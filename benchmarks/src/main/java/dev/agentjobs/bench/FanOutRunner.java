@@ -30,13 +30,13 @@ import reactor.core.publisher.Flux;
  *
  * <pre>
  * BENCH_API_KEY=... java -cp ... dev.agentjobs.bench.FanOutRunner --ledger sqlite --url http://127.0.0.1:8080 \
- *     --prompts 10000 --dir /tmp/bench
+ *     --prompts 10000 --dir /tmp/bench [--creates-in-flight 4]
  * </pre>
  *
  * <p>Steps: build the client and open the ledger (SQLite loads its native library then); run a warm-up fan-out
  * of {@code --warmup} prompts on a ledger of the same kind, so that both kinds are measured with compiled code;
  * then measure the process CPU time and the wall time of the N-prompt fan-out, from subscribing to its last
- * result. Prompts are created with the default 4 creates in flight and watched with a fixed 1 s poll (the jobs
+ * result. Prompts are created with the default 4 creates in flight (or {@code --creates-in-flight}) and watched with a fixed 1 s poll (the jobs
  * last 1-3 s). For SQLite, the ledger's bytes are the file plus its WAL after close.
  */
 public final class FanOutRunner {
@@ -51,12 +51,14 @@ public final class FanOutRunner {
         String kind = Args.required(opts, "ledger");
         int prompts = Integer.parseInt(Args.required(opts, "prompts"));
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "1000"));
+        int inFlight = Integer.parseInt(opts.getOrDefault("creates-in-flight", "4"));
         Path dir = Path.of(Args.required(opts, "dir"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", "fanout");
         out.put("ledger", kind);
         out.put("prompts", prompts);
         out.put("round", Integer.parseInt(opts.getOrDefault("round", "1")));
+        out.put("createsInFlight", inFlight);
         out.put("jdk", Runtime.version().toString());
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         try (AgentJobsClient client = AgentJobsClient.builder().baseUrl(Args.required(opts, "url"))
@@ -64,9 +66,9 @@ public final class FanOutRunner {
                 .build()) {
             Files.createDirectories(dir);
             try (JobLedger w = open(kind, dir.resolve("warmup.ledger.db"))) {
-                check(run(client, w, "warm", warmup), warmup);
+                check(run(client, w, "warm", warmup, inFlight), warmup);
             }
-            measure(client, kind, dir.resolve("bench.ledger.db"), prompts, out);
+            measure(client, kind, dir.resolve("bench.ledger.db"), prompts, inFlight, out);
         } catch (Throwable e) {
             out.put("status", "failed");
             out.put("reason", String.valueOf(e));
@@ -76,15 +78,15 @@ public final class FanOutRunner {
         Runtime.getRuntime().halt(0);
     }
 
-    private static void measure(AgentJobsClient client, String kind, Path file, int prompts, Map<String, Object> out)
-            throws IOException {
+    private static void measure(AgentJobsClient client, String kind, Path file, int prompts, int inFlight,
+                                Map<String, Object> out) throws IOException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         JobLedger ledger = open(kind, file);
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         List<FanOutResult> results;
         try {
-            results = run(client, ledger, "p", prompts);
+            results = run(client, ledger, "p", prompts, inFlight);
         } finally {
             ledger.close();
         }
@@ -100,8 +102,9 @@ public final class FanOutRunner {
         out.put("ledgerBytesPerPrompt", kind.equals("sqlite") ? round(ledgerBytes(file) / (double) prompts) : 0);
     }
 
-    private static List<FanOutResult> run(AgentJobsClient client, JobLedger ledger, String prefix, int n) {
-        FanOutOptions options = FanOutOptions.builder().createRate(CreateRate.unlimited())
+    private static List<FanOutResult> run(AgentJobsClient client, JobLedger ledger, String prefix, int n,
+                                          int inFlight) {
+        FanOutOptions options = FanOutOptions.builder().createRate(CreateRate.unlimited()).createsInFlight(inFlight)
                 .pollPolicy(PollPolicy.fixed(Duration.ofSeconds(1))).build();
         Flux<PromptInput> prompts = Flux.range(1, n)
                 .map(i -> new PromptInput(prefix + "-" + i, "Refresh documentation page " + prefix + "-" + i));
