@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Runs the agentjobs benchmarks (issue 4): benchmarks/run.sh [--quick] [--out FILE.json]
+# Runs the agentjobs benchmarks (issues 4 and 7): benchmarks/run.sh [--quick | --fanout] [--out FILE.json]
 #
 # Builds the project jar and this module, starts the simulator JVM pinned to CPU 1, then runs every
 # implementation in a fresh client JVM pinned to CPU 0, interleaved (A B C D E, A B C D E, ...), for
 # each N, several rounds; then the economy scenario; then the report (medians, Markdown, chart).
+# --fanout runs the fan-out scenario instead: 10,000 prompts with the SQLite ledger and the in-memory one,
+# interleaved, 3 rounds. Maven honours MAVEN_OPTS (e.g. -Dmaven.repo.local=DIR for a private repository).
 # Only the processes this script starts are ever stopped.
 set -euo pipefail
 
 QUICK=0
+FANOUT=0
 OUT=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1; shift ;;
+    --fanout) FANOUT=1; shift ;;
     --out) OUT="${2:?--out needs a file}"; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
-    *) echo "unknown option $1 (use --quick, --out FILE.json)" >&2; exit 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (use --quick, --fanout, --out FILE.json)" >&2; exit 2 ;;
   esac
 done
 
@@ -22,10 +26,14 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 RESULTS="$HERE/results"
 mkdir -p "$RESULTS"
+if [ "$FANOUT" = 1 ]; then [ -n "$OUT" ] || OUT="$RESULTS/results-fanout.json"; fi
 [ -n "$OUT" ] || OUT="$RESULTS/results.json"
 
 IMPLS=(agentjobs raw-netty azure-poller virtual-threads threads)
-if [ "$QUICK" = 1 ]; then
+if [ "$FANOUT" = 1 ]; then
+  MODE=fanout; NS=(0); ROUNDS=3; WARMUP_S=0; WINDOW_S=0
+  FANOUT_PROMPTS="${BENCH_PROMPTS:-10000}"   # BENCH_CREATES_IN_FLIGHT (default 4) sets FanOutOptions.createsInFlight
+elif [ "$QUICK" = 1 ]; then
   MODE=quick; NS=(1000 10000); ROUNDS=3; WARMUP_S=5; WINDOW_S=3
 else
   MODE=full; NS=(1000 10000 100000); ROUNDS=3; WARMUP_S=25; WINDOW_S=20
@@ -70,9 +78,11 @@ JVM_OPTS=(-XX:+UseG1GC -Xmx3g -Djava.awt.headless=true)
 export BENCH_API_KEY="mint_bench_$RANDOM$RANDOM"
 
 MAX_N=0; for n in "${NS[@]}"; do [ "$n" -gt "$MAX_N" ] && MAX_N=$n; done
-echo "== starting the simulator with $MAX_N jobs"
+SIM_EXTRA=()
+[ "$FANOUT" = 1 ] && SIM_EXTRA=(--durations 1s..3s)
+echo "== starting the simulator with $MAX_N jobs ${SIM_EXTRA[*]}"
 mkfifo "$WORK/sim.in"
-"${PIN_SERVER[@]}" "$JAVA" -Xmx2g -cp "$CP" dev.agentjobs.bench.SimulatorServer --jobs "$MAX_N" \
+"${PIN_SERVER[@]}" "$JAVA" -Xmx2g -cp "$CP" dev.agentjobs.bench.SimulatorServer --jobs "$MAX_N" "${SIM_EXTRA[@]}" \
   < "$WORK/sim.in" > "$WORK/sim.out" 2> "$WORK/sim.err" &
 SIM_PID=$!
 exec 7> "$WORK/sim.in"   # the simulator serves until this descriptor closes (also if this script dies)
@@ -88,7 +98,30 @@ echo "   simulator at $URL (pid $SIM_PID)"
 
 RUNS="$WORK/runs.jsonl"
 : > "$RUNS"
+if [ "$FANOUT" = 1 ]; then
+  # SQLite and in-memory ledgers interleaved, one fresh client JVM each, a fresh ledger directory each.
+  for round in $(seq "$ROUNDS"); do
+    for ledger in sqlite memory; do
+      printf '   fanout %s prompts round %s %-7s ' "$FANOUT_PROMPTS" "$round" "$ledger"
+      code=0
+      rm -rf "$WORK/ledger"
+      timeout 900 "${PIN_CLIENT[@]}" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" dev.agentjobs.bench.FanOutRunner \
+        --ledger "$ledger" --url "$URL" --prompts "$FANOUT_PROMPTS" --dir "$WORK/ledger" --round "$round" \
+        --creates-in-flight "${BENCH_CREATES_IN_FLIGHT:-4}" \
+        > "$WORK/run.out" 2> "$WORK/run.err" || code=$?
+      line="$(grep '^{' "$WORK/run.out" | tail -1 || true)"
+      if [ -z "$line" ]; then
+        why="$(grep -v '^\s*$' "$WORK/run.err" | grep -v SLF4J | tail -1 | tr '"\\' "'/" | cut -c1-200)"
+        line="{\"scenario\":\"fanout\",\"ledger\":\"$ledger\",\"round\":$round,\"status\":\"failed\",\"reason\":\"client JVM exit $code without a result: $why\"}"
+      fi
+      echo "$line" >> "$RUNS"
+      echo "$line" | grep -o '"status":"[a-z]*"\|"promptsPerS":[0-9.]*\|"cpuMicrosPerPrompt":[0-9.]*\|"ledgerBytesPerPrompt":[0-9.]*' | tr '\n' ' '
+      echo
+    done
+  done
+fi
 for n in "${NS[@]}"; do
+  [ "$FANOUT" = 1 ] && break
   INTERVAL_MS=$(( n * 1000 / RATE ))
   LIMIT=$(( WARMUP_S + WINDOW_S + INTERVAL_MS / 1000 + 180 ))
   for round in $(seq "$ROUNDS"); do
@@ -111,8 +144,8 @@ for n in "${NS[@]}"; do
   done
 done
 
-echo "== economy scenario (virtual time)"
-"${PIN_CLIENT[@]}" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" dev.agentjobs.bench.Economy 2> "$WORK/economy.err" \
+[ "$FANOUT" = 1 ] || echo "== economy scenario (virtual time)"
+[ "$FANOUT" = 1 ] || "${PIN_CLIENT[@]}" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" dev.agentjobs.bench.Economy 2> "$WORK/economy.err" \
   | grep '^{' >> "$RUNS" || { echo "economy failed:" >&2; tail -5 "$WORK/economy.err" >&2; }
 
 exec 7>&-
@@ -125,9 +158,16 @@ cat > "$WORK/machine.json" <<JSON
 {"date": "$(date -u +%Y-%m-%dT%H:%MZ)", "cpu": "$CPU_MODEL", "cores": $(nproc --all), "memory": "$MEM",
  "os": "$(uname -sr)", "jdk": "$(echo "$JDK_VERSION" | tr -d '"\\')", "pinning": "$PINNING",
  "mode": "$MODE", "rounds": $ROUNDS, "warmupS": $WARMUP_S, "windowS": $WINDOW_S, "ratePerS": $RATE,
- "jvmOptions": "${JVM_OPTS[*]}", "loadAverage": "$LOAD_AT_START"}
+ "jvmOptions": "${JVM_OPTS[*]}", "loadAverage": "$LOAD_AT_START",
+ "commit": "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"}
 JSON
 cp "$RUNS" "$RESULTS/runs-$MODE.jsonl"
+if [ "$FANOUT" = 1 ]; then
+  "$JAVA" -cp "$CP" dev.agentjobs.bench.FanOutReport --in "$RUNS" --machine "$WORK/machine.json" \
+    --out "$OUT" --md "$RESULTS/RESULTS-fanout.md" 2> >(grep -v SLF4J >&2)
+  echo "== wrote $OUT, $RESULTS/RESULTS-fanout.md"
+  exit 0
+fi
 "$JAVA" -Djava.awt.headless=true -cp "$CP" dev.agentjobs.bench.Report --in "$RUNS" --machine "$WORK/machine.json" \
   --out "$OUT" --md "$RESULTS/RESULTS.md" --png "$RESULTS/chart.png" --png-name chart.png 2> >(grep -v SLF4J >&2)
 echo "== wrote $OUT, $RESULTS/RESULTS.md, $RESULTS/chart.png"

@@ -10,6 +10,7 @@ import dev.agentjobs.fanout.FanOutResult;
 import dev.agentjobs.fanout.FanOutRun;
 import dev.agentjobs.fanout.JobLedger;
 import dev.agentjobs.fanout.LedgerException;
+import dev.agentjobs.fanout.LedgerLock;
 import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.fanout.PromptState;
 import dev.agentjobs.fanout.SqliteJobLedger;
@@ -50,8 +51,8 @@ import reactor.core.publisher.Sinks;
  *
  * <p>Exit codes: the most urgent outcome among the file's prompts: 5 when some are in doubt (decide before
  * retrying), else 3 when some ended in an error on our side (or the run was stopped by a bad key), else 1 when
- * some failed, were archived or rejected, else 0; 2 for bad input or a ledger that refuses the file (nothing
- * sent); 130 when interrupted (the ledger is flushed, and the command to resume is printed).
+ * some failed, were archived or rejected, else 0; 2 for bad input, a ledger that refuses the file, or a ledger
+ * another run holds (its {@link LedgerLock}; nothing sent); 130 when interrupted (the ledger is flushed, and the command to resume is printed).
  */
 @Command(name = "fanout", mixinStandardHelpOptions = true,
         description = {"Create one job per prompt of FILE (.txt: one prompt per line; .jsonl: custom_id and prompt"
@@ -59,8 +60,8 @@ import reactor.core.publisher.Sinks;
                 + " prompt. Restartable: run the same command again after any stop.",
             "With --status, print the ledger's counts and in-doubt prompts; nothing is sent."},
         footer = {"", "Exit codes: 0 every prompt completed, 1 some failed, archived or rejected, 2 bad input or a"
-                + " ledger refusing it (nothing sent), 3 errors on our side (deadline, bad key), 5 some in doubt,"
-                + " 130 interrupted (run the same command again to resume)."})
+                + " ledger refusing it or in use by another run (nothing sent), 3 errors on our side (deadline, bad"
+                + " key), 5 some in doubt, 130 interrupted (run the same command again to resume)."})
 final class FanoutCommand implements Callable<Integer> {
 
     /** Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT). */
@@ -142,7 +143,9 @@ final class FanoutCommand implements Callable<Integer> {
         }
         PromptFile input = PromptFile.check(file);
         Path path = ledgerPath != null ? ledgerPath : defaultLedger(file, connection.simulate);
-        try (SqliteJobLedger ledger = openLedger(path)) {
+        // The lock first: a second run must not even open the ledger a first one is writing.
+        try (LedgerLock lock = LedgerLock.acquire(path);
+             SqliteJobLedger ledger = openLedger(path)) {
             return runAll(input, ledger, rate);
         } catch (LedgerException e) {
             throw refusal(e);
@@ -381,7 +384,7 @@ final class FanoutCommand implements Callable<Integer> {
     /** A ledger refusing the file or the input is bad input (exit 2); a storage failure is not. */
     private static RuntimeException refusal(LedgerException e) {
         return switch (e.reason()) {
-            case NOT_A_LEDGER, NEWER_VERSION, INPUT_CHANGED -> new UsageException(e.getMessage(), e);
+            case NOT_A_LEDGER, NEWER_VERSION, INPUT_CHANGED, LOCKED -> new UsageException(e.getMessage(), e);
             default -> e;
         };
     }

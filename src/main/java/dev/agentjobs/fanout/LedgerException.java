@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * A ledger refused to open or to take a write. The message says which file and what to do; it never holds a
  * secret. The command line maps {@link Reason#NOT_A_LEDGER}, {@link Reason#NEWER_VERSION} and
- * {@link Reason#INPUT_CHANGED} to exit code 2 (nothing sent).
+ * {@link Reason#INPUT_CHANGED} and {@link Reason#LOCKED} to exit code 2 (nothing sent).
  */
 public final class LedgerException extends RuntimeException {
 
@@ -21,6 +21,9 @@ public final class LedgerException extends RuntimeException {
         INPUT_CHANGED,
         /** A prompt was asked to move in a way its current state does not allow. */
         ILLEGAL_TRANSITION,
+        /** Another run holds the ledger's {@link LedgerLock}: two runs on one ledger would take each other's creates
+         *  in flight for a crash's. */
+        LOCKED,
         /** The storage failed (I/O, disk full, locked past the busy timeout, closed ledger). */
         STORAGE
     }

@@ -32,8 +32,8 @@ import reactor.core.publisher.Mono;
  * in {@code PRAGMA user_version}. A file that is not SQLite, or another application's database, is refused
  * with {@link LedgerException.Reason#NOT_A_LEDGER} and left untouched; one from a newer agentjobs with
  * {@link LedgerException.Reason#NEWER_VERSION}. A missing or empty file becomes a new ledger. Two processes
- * must not run a fan-out on one file at once: {@link #recoverInterrupted} takes every {@code CREATING} prompt
- * for the crashed run's.
+ * must not run a fan-out on one file at once, since {@link #recoverInterrupted} takes every {@code CREATING}
+ * prompt for a crashed run's: a run holds the file's {@link LedgerLock} (the CLI does), reading needs none.
  *
  * <pre>{@code
  * try (SqliteJobLedger ledger = SqliteJobLedger.open(Path.of("prompts.ledger.db"))) {

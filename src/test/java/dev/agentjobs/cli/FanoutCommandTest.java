@@ -4,6 +4,7 @@ import static dev.agentjobs.cli.CliHarness.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentjobs.fanout.LedgerLock;
 import dev.agentjobs.fanout.PromptState;
 import dev.agentjobs.simulator.AgentJobsSimulator;
 import java.io.IOException;
@@ -218,6 +219,36 @@ class FanoutCommandTest {
             JsonNode counts = status.json().get("counts");
             assertThat(counts.get(PromptState.CREATED.name().toLowerCase()).asLong()).isEqualTo(2);
             assertThat(counts.get("pending").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void fanout_secondRunOnALedgerInUse_isRefusedNamingTheLock_exit2_whileStatusStillReads() throws Exception {
+        try (AgentJobsSimulator slow = CliHarness.simulator(Duration.ofHours(1))) {
+            env = CliHarness.env(slow);
+            Path input = file("p.txt", "one\ntwo\nthree\n");
+            Path ledger = FanoutCommand.defaultLedger(input, false);
+            CliHarness.Running first = CliHarness.invocation(env).start("fanout", input.toString(),
+                    "--create-rate=none", "--interval", "100ms");
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (slow.stats().creates() < 3 && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            assertThat(slow.stats().creates()).isEqualTo(3);
+
+            CliHarness.Result second = fanout(input).assertExit(2);
+            assertThat(second.err()).contains("in use by another fanout run", ledger.getFileName() + ".lock",
+                    "--status");
+            CliHarness.Result status = run(Map.of(), "fanout", "--status", "--json", "--ledger", ledger.toString())
+                    .assertExit(0);
+            assertThat(status.json().get("counts").get("created").asLong()).isEqualTo(3);
+            assertThat(slow.stats().creates()).as("the refused run sent nothing").isEqualTo(3);
+
+            CompletableFuture.runAsync(first.shutdownHook(Duration.ofSeconds(10))).get(30, TimeUnit.SECONDS);
+            assertThat(first.await(Duration.ofSeconds(30)).exitCode()).isEqualTo(FanoutCommand.INTERRUPTED);
+            try (LedgerLock free = LedgerLock.acquire(ledger)) {
+                assertThat(free.ledger()).isEqualTo(ledger.toAbsolutePath());
+            }
         }
     }
 }

@@ -11,13 +11,14 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The server side of the {@code watch} scenario, in its own JVM: the project's simulator with N jobs
- * preloaded as {@code active} for a day (they outlast any window), no rate limit, no faults, no request
- * log. Prints {@code url <base URL>} once listening, then serves until its stdin closes (run.sh holds it
+ * The server side of the {@code watch} and {@code fanout} scenarios, in its own JVM: the project's simulator
+ * with N jobs preloaded as {@code active} for a day (they outlast any window), no rate limit, no faults, no
+ * request log. Jobs created over HTTP (the {@code fanout} scenario) last {@code --durations} (default 1 day;
+ * the simulator's forms: {@code 2s}, {@code 1s..3s}). Prints {@code url <base URL>} once listening, then serves until its stdin closes (run.sh holds it
  * open) or it is killed.
  *
  * <pre>
- * BENCH_API_KEY=... java -cp ... dev.agentjobs.bench.SimulatorServer --jobs 100000 [--port 0] [--project bench]
+ * BENCH_API_KEY=... java -cp ... dev.agentjobs.bench.SimulatorServer --jobs 100000 [--port 0] [--project bench] [--durations 1s..3s]
  * </pre>
  *
  * <p>Preloading ids instead of creating the jobs over HTTP keeps the creates out of the client's CPU
@@ -35,7 +36,8 @@ public final class SimulatorServer {
         AgentJobsSimulator sim = AgentJobsSimulator.builder()
                 .port(Integer.parseInt(opts.getOrDefault("port", "0")))
                 .apiKey(Args.env("BENCH_API_KEY"))
-                .durations(JobDurations.fixed(Duration.ofDays(1)))
+                .durations(opts.containsKey("durations") ? JobDurations.parse(opts.get("durations"))
+                        : JobDurations.fixed(Duration.ofDays(1)))
                 .createLimit(RateLimit.none())
                 .messageLimit(RateLimit.none())
                 .faults(Faults.none())

@@ -1,0 +1,106 @@
+package dev.agentjobs.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The report of the {@code fanout} scenario: medians over the rounds of each ledger, the ratio of CPU per prompt
+ * with the SQLite ledger to the in-memory one (the issue's target: at most 1.15), as JSON and a Markdown table.
+ *
+ * <pre>
+ * java -cp ... dev.agentjobs.bench.FanOutReport --in runs-fanout.jsonl --machine machine.json \
+ *     --out results/results-fanout.json --md results/RESULTS-fanout.md
+ * </pre>
+ */
+public final class FanOutReport {
+
+    static final double TARGET_CPU_RATIO = 1.15;
+    private static final List<String> LEDGERS = List.of("sqlite", "memory");
+    private static final String[] FIGURES = {"promptsPerS", "cpuMicrosPerPrompt", "cpuUtilisation",
+        "ledgerBytesPerPrompt", "wallS"};
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private FanOutReport() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> opts = Args.parse(args);
+        List<JsonNode> runs = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(Args.required(opts, "in")))) {
+            if (!line.isBlank()) {
+                runs.add(JSON.readTree(line));
+            }
+        }
+        ObjectNode report = JSON.createObjectNode();
+        JsonNode machine = JSON.readTree(Path.of(Args.required(opts, "machine")).toFile());
+        report.set("machine", machine);
+        ObjectNode medians = report.putObject("medians");
+        for (String ledger : LEDGERS) {
+            ObjectNode m = medians.putObject(ledger);
+            List<JsonNode> ok = runs.stream().filter(r -> r.path("ledger").asText().equals(ledger)
+                    && r.path("status").asText().equals("ok")).toList();
+            m.put("rounds", ok.size());
+            for (String f : FIGURES) {
+                m.put(f, median(ok.stream().mapToDouble(r -> r.path(f).asDouble()).sorted().toArray()));
+            }
+        }
+        double ratio = medians.path("sqlite").path("cpuMicrosPerPrompt").asDouble()
+                / medians.path("memory").path("cpuMicrosPerPrompt").asDouble();
+        report.put("cpuPerPromptRatio", Math.round(ratio * 1000) / 1000.0);
+        report.put("targetCpuRatio", TARGET_CPU_RATIO);
+        report.put("targetMet", ratio <= TARGET_CPU_RATIO);
+        report.set("runs", JSON.valueToTree(runs));
+        JSON.writeValue(Path.of(Args.required(opts, "out")).toFile(), report);
+        Path md = Path.of(Args.required(opts, "md"));
+        Files.writeString(md, markdown(report, machine));
+    }
+
+    private static String markdown(ObjectNode report, JsonNode machine) {
+        StringBuilder sb = new StringBuilder("# Fan-out: SQLite ledger against the in-memory ledger\n\n");
+        JsonNode any = report.path("runs").path(0);
+        sb.append(String.format(Locale.ROOT, "%s prompts per run, no rate limit, simulator jobs of 1-3 s, "
+                + "`FanOut.create(client, ledger).fanOut(...)` with the default 4 creates in flight and a fixed 1 s "
+                + "poll; a warm-up fan-out of 1,000 prompts on the same kind of ledger before each measured one. "
+                + "Medians of %s interleaved rounds (sqlite, memory, sqlite, ...), one fresh JVM per run.%n%n",
+                any.path("prompts").asText("?"), machine.path("rounds").asText("?")));
+        sb.append("| ledger | prompts/s | CPU per prompt (us) | CPU use (cores) | ledger bytes per prompt | rounds |\n");
+        sb.append("|---|---|---|---|---|---|\n");
+        for (String ledger : LEDGERS) {
+            JsonNode m = report.path("medians").path(ledger);
+            sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.2f | %.0f | %d |%n", ledger,
+                    m.path("promptsPerS").asDouble(), m.path("cpuMicrosPerPrompt").asDouble(),
+                    m.path("cpuUtilisation").asDouble(), m.path("ledgerBytesPerPrompt").asDouble(),
+                    m.path("rounds").asInt()));
+        }
+        sb.append(String.format(Locale.ROOT, "%nCPU per prompt, SQLite / in-memory: **%.3f** (target at most %.2f: %s).%n",
+                report.path("cpuPerPromptRatio").asDouble(), TARGET_CPU_RATIO,
+                report.path("targetMet").asBoolean() ? "met" : "missed"));
+        sb.append("\nCPU per prompt: client process CPU time (all threads: event loop, ledger writer, GC, JIT) from "
+                + "subscribing to the last result, over the prompts; it covers each prompt's create, its polls and "
+                + "its ledger writes. Ledger bytes: the SQLite file plus its WAL after close, over the prompts.\n\n");
+        sb.append(String.format(Locale.ROOT, "Machine: %s, %s cores, %s; %s; %s. %s Load average at start: %s. "
+                + "Commit: %s.%n", machine.path("cpu").asText(), machine.path("cores").asText(),
+                machine.path("memory").asText(), machine.path("os").asText(), machine.path("jdk").asText(),
+                machine.path("pinning").asText(), machine.path("loadAverage").asText(),
+                machine.path("commit").asText("unknown")));
+        return sb.toString();
+    }
+
+    private static double median(double[] sorted) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int mid = sorted.length / 2;
+        double m = sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        return Math.round(m * 100) / 100.0;
+    }
+}
