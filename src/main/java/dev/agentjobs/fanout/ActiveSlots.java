@@ -47,11 +47,14 @@ final class ActiveSlots {
         taken++;
     }
 
-    /** Gives a slot back; the longest waiter gets it. */
+    /**
+     * Gives a slot back; the longest waiter gets it, unless slots taken past the bound ({@link #force()}) are
+     * still being worked off: then the slot is only freed, so the bound holds again once they have ended.
+     */
     void release() {
         MonoSink<Void> next;
         synchronized (this) {
-            next = waiting.poll();
+            next = taken > max ? null : waiting.poll();
             if (next == null) {
                 taken--;
                 return;
