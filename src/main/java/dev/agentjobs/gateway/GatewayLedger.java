@@ -30,8 +30,11 @@ import reactor.core.publisher.Mono;
  *
  * <p>Rows are keyed {@code gateway-<epoch>-<n>} for the jobs created here and {@code gateway-id-<job id>} for the
  * others (an epoch is at least eight characters, so never {@code id}), in the client's project: a ledger file
- * could be shared with a fan-out without either taking the other's rows for its own, and the same job is never
- * recorded twice, even by two processes.
+ * could be shared with a fan-out without either taking the other's rows for its own, and a job looked up again,
+ * in this process or after a restart, finds its row under the same key instead of getting a second one.
+ *
+ * <p>The gateway remembers the key of every job with a row (a few dozen bytes each, read from the ledger at start)
+ * because the ledger has no look-up by job id: a follow-up must find the row it reopens.
  */
 final class GatewayLedger implements JobRecorder {
 
