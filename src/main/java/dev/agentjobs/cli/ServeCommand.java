@@ -43,8 +43,9 @@ final class ServeCommand implements Callable<Integer> {
     Path tokenFile;
 
     @Option(names = "--ledger", paramLabel = "PATH",
-            description = "Record the jobs created here in a SQLite ledger at PATH: after a restart they are listed"
-                    + " again and the unfinished ones watched again. Without it the gateway is in-memory.")
+            description = "Record the jobs created or looked up here in a SQLite ledger at PATH: after a restart"
+                    + " they are listed again and the unfinished ones watched again. Without it the gateway is"
+                    + " in-memory.")
     Path ledgerFile;
 
     @Option(names = "--allow-origin", paramLabel = "ORIGIN",

@@ -170,6 +170,37 @@ public final class InMemoryJobLedger implements JobLedger {
     }
 
     @Override
+    public Mono<Boolean> recordExisting(String project, String customId, String jobId, Instant now) {
+        Objects.requireNonNull(project, "project");
+        Objects.requireNonNull(customId, "customId");
+        Objects.requireNonNull(jobId, "jobId");
+        Instant at = LedgerRules.truncate(Objects.requireNonNull(now, "now"));
+        return locked(() -> {
+            PromptRecord known = prompts.get(customId);
+            if (known != null) {
+                LedgerRules.checkSameJob(customId, known.project(), known.jobId(), project, jobId);
+                return false;
+            }
+            prompts.put(customId, new PromptRecord(customId, project, PromptRecord.NO_PROMPT, PromptState.CREATED,
+                    jobId, null, null, 0, null, at));
+            return true;
+        });
+    }
+
+    @Override
+    public Mono<Void> reopen(String customId, Instant now) {
+        Objects.requireNonNull(customId, "customId");
+        Instant at = LedgerRules.truncate(Objects.requireNonNull(now, "now"));
+        return locked(() -> {
+            PromptRecord r = prompts.get(customId);
+            LedgerRules.checkReopen(customId, r == null ? null : r.state());
+            prompts.put(customId, with(r, PromptState.CREATED, r.jobId(), null, null, r.attempts(), r.attemptedAt(),
+                    at));
+            return null;
+        }).then();
+    }
+
+    @Override
     public Mono<List<Instant>> createsSince(String project, Instant since) {
         Objects.requireNonNull(project, "project");
         Instant from = LedgerRules.truncate(Objects.requireNonNull(since, "since"));

@@ -34,9 +34,16 @@ import reactor.core.publisher.Mono;
  * {@code PENDING -> CREATING} (claim), {@code IN_DOUBT -> CREATING} (claim, when asked to retry in-doubt
  * prompts), {@code CREATING -> PENDING} (released), {@code CREATING -> CREATED}, {@code CREATING -> IN_DOUBT},
  * {@code CREATING -> REJECTED | ERROR}, {@code CREATED -> COMPLETED | FAILED | ARCHIVED | ERROR}. Terminal
- * states ({@link PromptState#isTerminal()}) never change again. A {@code customId} that is not in the ledger
- * fails the same way; {@link #markFinished} with a state that is not terminal throws
- * {@link IllegalArgumentException} at once. Times are kept to the millisecond (truncated).
+ * states ({@link PromptState#isTerminal()}) change only through the explicit {@link #reopen} of a job a
+ * follow-up message made active again ({@code COMPLETED | FAILED | ARCHIVED -> CREATED}), which the fan-out never
+ * calls; {@code REJECTED} and {@code ERROR} never change. A {@code customId} that is not in the ledger fails the
+ * same way; {@link #markFinished} with a state that is not terminal throws {@link IllegalArgumentException} at
+ * once. Times are kept to the millisecond (truncated).
+ *
+ * <p>Besides the fan-out's prompts, a ledger holds jobs created elsewhere that a caller watches (a gateway asked
+ * about a job by id): {@link #recordExisting} writes them straight as {@code CREATED}, with no claim and no
+ * create-log entry, and with the empty prompt text ({@link PromptRecord#recordedById()}), which no registered
+ * prompt can have.
  */
 public interface JobLedger extends AutoCloseable {
 
@@ -91,6 +98,31 @@ public interface JobLedger extends AutoCloseable {
      * {@code prLink}, may be null), or {@code REJECTED} or {@code ERROR} with {@code reason}.
      */
     Mono<Void> markFinished(String customId, PromptState state, String prLink, String reason, Instant now);
+
+    /**
+     * Records a job that exists already and was not created through this ledger (a gateway was asked about it by
+     * id): a {@code CREATED} row under {@code customId} in {@code project} with {@code jobId}, no attempt and
+     * {@code now} as its update time. Nothing is claimed and nothing enters the create log, so it spends no create
+     * budget. The job's prompt is unknown here: the row holds the empty text ({@link PromptRecord#recordedById()}).
+     * Idempotent: when {@code customId} is there with the same job id and project, the row is left as it is,
+     * whatever its state. When it is there with another job id (or with none: a registered prompt) or another
+     * project, nothing is written and the result fails with {@link LedgerException.Reason#INPUT_CHANGED}.
+     *
+     * <pre>{@code
+     * ledger.recordExisting("my-project", "watched-job-42", "job-42", Instant.now()).block();   // true: a new row
+     * }</pre>
+     *
+     * @return whether the row is new
+     */
+    Mono<Boolean> recordExisting(String project, String customId, String jobId, Instant now);
+
+    /**
+     * A follow-up message made a finished job active again: {@code COMPLETED | FAILED | ARCHIVED -> CREATED}, the
+     * job id, attempts and attempt time kept, the PR link and last error cleared (the job has not ended). The only
+     * way out of a terminal state; from any other state it fails with
+     * {@link LedgerException.Reason#ILLEGAL_TRANSITION}. The create log is untouched: a message is not a create.
+     */
+    Mono<Void> reopen(String customId, Instant now);
 
     /** The project's create-log times at or after {@code since}, oldest first: the budget's memory. */
     Mono<List<Instant>> createsSince(String project, Instant since);

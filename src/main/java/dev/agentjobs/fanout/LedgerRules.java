@@ -48,6 +48,44 @@ final class LedgerRules {
         }
     }
 
+    /**
+     * Whether a follow-up message may reopen a prompt in {@code state} ({@link JobLedger#reopen}): a job that ended
+     * on its own. {@code REJECTED} and {@code ERROR} stay final: the first has no job, the second was ended by
+     * our side for a reason a message does not remove.
+     */
+    static boolean reopenable(PromptState state) {
+        return state == PromptState.COMPLETED || state == PromptState.FAILED || state == PromptState.ARCHIVED;
+    }
+
+    /** Fails unless the prompt exists and may be reopened from {@code from}. */
+    static void checkReopen(String customId, PromptState from) {
+        if (from == null) {
+            throw unknown(customId);
+        }
+        if (!reopenable(from)) {
+            throw new LedgerException(LedgerException.Reason.ILLEGAL_TRANSITION,
+                    "prompt '" + customId + "' cannot be reopened from " + from
+                            + ": only a completed, failed or archived job can be");
+        }
+    }
+
+    /**
+     * The check of {@link JobLedger#recordExisting} against a row already under its key: the same job in the same
+     * project is idempotent, anything else (another job, a registered prompt without one, another project) is
+     * refused.
+     */
+    static void checkSameJob(String customId, String knownProject, String knownJobId, String project,
+                             String jobId) {
+        if (!jobId.equals(knownJobId)) {
+            String recorded = knownJobId == null ? "a prompt registered without a job" : "job '" + knownJobId + "'";
+            throw new LedgerException(LedgerException.Reason.INPUT_CHANGED, "custom_id '" + customId
+                    + "' is recorded for " + recorded + ", not job '" + jobId + "'; nothing was recorded");
+        }
+        if (!knownProject.equals(project)) {
+            throw inputChanged(customId, knownProject, project, true);
+        }
+    }
+
     /** The state {@link JobLedger#markFinished} may be asked for: a terminal one. */
     static PromptState requireTerminal(PromptState state) {
         Objects.requireNonNull(state, "state");

@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param customId    the caller's key
  * @param project     the project its job is (to be) created in
- * @param prompt      the prompt text
+ * @param prompt      the prompt text; empty for a job recorded by id ({@link JobLedger#recordExisting}), whose
+ *                    prompt the ledger never saw ({@link PromptInput} refuses an empty prompt, so the two never mix)
  * @param state       where it stands
  * @param jobId       the job's id once created, else {@code null}
  * @param prLink      the pull-request link the job ended with, else {@code null}
@@ -27,5 +28,16 @@ public record PromptRecord(String customId, String project, String prompt, Promp
         Objects.requireNonNull(prompt, "prompt");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** The text a row recorded by id holds in place of its unknown prompt. */
+    static final String NO_PROMPT = "";
+
+    /**
+     * Whether the row is a job created elsewhere and recorded by its id ({@link JobLedger#recordExisting}), not a
+     * prompt registered here: its prompt text is unknown (empty) and it was never claimed.
+     */
+    public boolean recordedById() {
+        return prompt.isEmpty();
     }
 }

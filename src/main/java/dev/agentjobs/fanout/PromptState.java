@@ -13,6 +13,10 @@ package dev.agentjobs.fanout;
  * as soon as the answer arrives, so a crash between the two leaves {@code CREATING}, which the next run turns
  * into {@code IN_DOUBT}: the API has no idempotency key and no list endpoint, so only a person can tell
  * whether that job exists.
+ *
+ * <p>Outside a fan-out, two more moves exist: a job created elsewhere is recorded straight as {@code CREATED}
+ * ({@link JobLedger#recordExisting}), and a follow-up message makes a {@code COMPLETED}, {@code FAILED} or
+ * {@code ARCHIVED} job {@code CREATED} again ({@link JobLedger#reopen}); the fan-out itself does neither.
  */
 public enum PromptState {
     /** Registered, no create attempted yet (or the last attempt was refused before the server acted). */

@@ -157,6 +157,25 @@ public final class SqliteJobLedger implements JobLedger {
     }
 
     @Override
+    public Mono<Boolean> recordExisting(String project, String customId, String jobId, Instant now) {
+        Objects.requireNonNull(project, "project");
+        Objects.requireNonNull(customId, "customId");
+        Objects.requireNonNull(jobId, "jobId");
+        Instant at = time(now);
+        return writer.submit(store -> store.recordExisting(project, customId, jobId, at));
+    }
+
+    @Override
+    public Mono<Void> reopen(String customId, Instant now) {
+        Objects.requireNonNull(customId, "customId");
+        Instant at = time(now);
+        return writer.<Void>submit(store -> {
+            store.reopen(customId, at);
+            return null;
+        });
+    }
+
+    @Override
     public Mono<List<Instant>> createsSince(String project, Instant since) {
         Objects.requireNonNull(project, "project");
         Objects.requireNonNull(since, "since");

@@ -188,6 +188,39 @@ final class SqliteLedgerStore implements AutoCloseable {
                 state.name(), prLink, reason, text(now), customId);
     }
 
+    boolean recordExisting(String project, String customId, String jobId, Instant now) throws SQLException {
+        PreparedStatement known = ps("SELECT project, job_id FROM prompts WHERE custom_id = ?");
+        known.setString(1, customId);
+        try (ResultSet rs = known.executeQuery()) {
+            if (rs.next()) {
+                LedgerRules.checkSameJob(customId, rs.getString(1), rs.getString(2), project, jobId);
+                return false;
+            }
+        }
+        // No create_log entry: the job was not created through this ledger, so it spends no budget.
+        PreparedStatement insert = ps("INSERT INTO prompts (custom_id, seq, project, prompt, prompt_sha256, state, "
+                + "job_id, attempts, updated_at) VALUES (?, ?, ?, ?, ?, 'CREATED', ?, 0, ?)");
+        insert.setString(1, customId);
+        insert.setLong(2, queryLong("SELECT coalesce(max(seq), 0) FROM prompts") + 1);
+        insert.setString(3, project);
+        insert.setString(4, PromptRecord.NO_PROMPT);
+        insert.setString(5, hash(PromptRecord.NO_PROMPT));
+        insert.setString(6, jobId);
+        insert.setString(7, text(now));
+        insert.executeUpdate();
+        return true;
+    }
+
+    void reopen(String customId, Instant now) throws SQLException {
+        PreparedStatement select = ps("SELECT state FROM prompts WHERE custom_id = ?");
+        select.setString(1, customId);
+        try (ResultSet rs = select.executeQuery()) {
+            LedgerRules.checkReopen(customId, rs.next() ? PromptState.valueOf(rs.getString(1)) : null);
+        }
+        update("UPDATE prompts SET state = 'CREATED', pr_link = NULL, last_error = NULL, updated_at = ? "
+                + "WHERE custom_id = ?", text(now), customId);
+    }
+
     List<Instant> createsSince(String project, Instant since) throws SQLException {
         return times("SELECT at FROM create_log WHERE project = ? AND at >= ? ORDER BY at, id", project, since);
     }

@@ -92,7 +92,7 @@ public final class Gateway implements AutoCloseable {
         }
         this.routes = new Routes(settings, hub, new Auth(b.tokens, b.sessionTtl, b.client.clock()), new Dashboard(),
                 Schedulers.parallel(), ledger == null ? "in-memory (no ledger: a restart forgets the jobs)"
-                        : "ledger (jobs created here are listed and watched again after a restart)");
+                        : "ledger (jobs created or looked up here are listed and watched again after a restart)");
         this.loops = LoopResources.create("agentjobs-gateway", b.eventLoopThreads, true);
         this.host = settings.host();
         try {
@@ -337,8 +337,9 @@ public final class Gateway implements AutoCloseable {
         }
 
         /**
-         * Records the jobs this gateway creates in {@code value} (a {@code SqliteJobLedger} for durability), so that
-         * after a restart they are listed again and the unfinished ones watched again. The caller owns the ledger
+         * Records the jobs this gateway creates, looks up by id or sends a follow-up to in {@code value} (a
+         * {@code SqliteJobLedger} for durability), so that after a restart they are listed again and the unfinished
+         * ones (a follow-up makes an ended job unfinished again) watched again. The caller owns the ledger
          * and closes it after the gateway. Without one the gateway is in-memory and {@code /healthz} says so.
          */
         public Builder ledger(JobLedger value) {

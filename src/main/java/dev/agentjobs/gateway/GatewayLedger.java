@@ -23,22 +23,33 @@ import reactor.core.publisher.Mono;
  * The gateway's jobs in a {@link JobLedger}, so that a restarted gateway lists them and resumes watching the ones
  * that had not ended. A create is written ahead as the fan-out writes it: the row is registered and claimed
  * before the POST goes out, marked {@code CREATED} with the job id before the client hears of it, and finished
- * with the job's terminal status. Rows are keyed {@code gateway-<epoch>-<n>} in the client's project, so a ledger
- * file could be shared with a fan-out without either taking the other's rows for its own.
+ * with the job's terminal status. A job the gateway did not create is recorded once its first state is known
+ * (asked about by id, or sent a follow-up), with {@link JobLedger#recordExisting}: no claim and no create-log
+ * entry, so it spends nothing of a fan-out's create budget sharing the file. A follow-up to a job whose row has
+ * ended {@link JobLedger#reopen reopens} the row, so a restart in the middle of the job's new run watches it again.
  *
- * <p>Not recorded (the ledger's contract has no row for them yet): jobs the gateway was only asked about by id,
- * and a follow-up that reopens a job whose row is already terminal.
+ * <p>Rows are keyed {@code gateway-<epoch>-<n>} for the jobs created here and {@code gateway-id-<job id>} for the
+ * others (an epoch is at least eight characters, so never {@code id}), in the client's project: a ledger file
+ * could be shared with a fan-out without either taking the other's rows for its own, and a job looked up again,
+ * in this process or after a restart, finds its row under the same key instead of getting a second one.
+ *
+ * <p>The gateway remembers the key of every job with a row (a few dozen bytes each, read from the ledger at start)
+ * because the ledger has no look-up by job id: a follow-up must find the row it reopens.
  */
 final class GatewayLedger implements JobRecorder {
 
     static final String PREFIX = "gateway-";
+    static final String BY_ID = PREFIX + "id-";
 
     private final JobLedger ledger;
     private final String project;
     private final Clock clock;
     private final String epoch;
     private final AtomicLong creates = new AtomicLong();
+    // Every job with a row (the hub's lock orders the changes but for created(), whose job no one else knows yet).
     private final ConcurrentHashMap<String, String> keyByJob = new ConcurrentHashMap<>();
+    // The jobs whose row holds a terminal state: a follow-up reopens it, a terminal event leaves it be.
+    private final Set<String> finished = ConcurrentHashMap.newKeySet();
 
     /** @param epoch this process's epoch: keys {@code gateway-<epoch>-<n>} are unique without a random draw */
     GatewayLedger(JobLedger ledger, String project, Clock clock, String epoch) {
@@ -92,12 +103,39 @@ final class GatewayLedger implements JobRecorder {
             case ARCHIVED -> PromptState.ARCHIVED;
             default -> null;
         };
-        if (key != null && state != null) {
-            keyByJob.remove(event.jobId(), key);
+        if (key != null && state != null && finished.add(event.jobId())) {
             // Fire and forget: if this write is lost, the row stays CREATED and the next start watches the job
             // to its end again, which writes it then.
             ledger.markFinished(key, state, event.job().prLink(), null, clock.instant()).subscribe(v -> { }, e -> { });
         }
+    }
+
+    @Override
+    public Mono<Void> watched(String jobId) {
+        String key = BY_ID + jobId;
+        if (keyByJob.putIfAbsent(jobId, key) != null) {
+            return Mono.empty();
+        }
+        return started(ledger.recordExisting(project, key, jobId, clock.instant()).then());
+    }
+
+    @Override
+    public Mono<Void> followedUp(String jobId) {
+        String key = keyByJob.get(jobId);
+        if (key == null) {
+            return watched(jobId);
+        }
+        return finished.remove(jobId) ? started(ledger.reopen(key, clock.instant())) : Mono.empty();
+    }
+
+    /**
+     * Starts {@code write} now, so that it is queued before the job's next write (its terminal status), and gives
+     * a Mono that completes when it is durable, failing as it did.
+     */
+    private static Mono<Void> started(Mono<Void> write) {
+        Mono<Void> done = write.cache();
+        done.subscribe(v -> { }, e -> { });
+        return done;
     }
 
     /** This gateway's rows that have a job, in the order they were registered (so oldest first). */
@@ -107,8 +145,9 @@ final class GatewayLedger implements JobRecorder {
                 .filter(r -> r.customId().startsWith(PREFIX) && r.project().equals(project) && r.jobId() != null)
                 .collectList().block(timeout);
         for (PromptRecord r : rows) {
-            if (r.state() == PromptState.CREATED) {
-                keyByJob.put(r.jobId(), r.customId());
+            keyByJob.put(r.jobId(), r.customId());
+            if (r.state().isTerminal()) {
+                finished.add(r.jobId());
             }
         }
         return rows;

@@ -82,7 +82,7 @@ final class JobHub {
     }
 
     private Mono<JobChannel> submitNow(String prompt) {
-        Attempt attempt = new Attempt(null);
+        Attempt attempt = new Attempt(Attempt.Kind.CREATE, null);
         start(attempt, watcher.submit(prompt));
         return attempt.first.asMono();
     }
@@ -111,7 +111,7 @@ final class JobHub {
             c = channels.get(jobId);
             if (c == null) {
                 c = newChannel(jobId);
-                toStart = new Attempt(c);
+                toStart = new Attempt(Attempt.Kind.WATCH, c);
                 c.attempt = toStart;
             } else {
                 toStart = restartIfIdle(c);
@@ -123,15 +123,18 @@ final class JobHub {
         return c.ready.asMono();
     }
 
-    /** Sends a follow-up message; completes with the channel once the API accepted it. */
+    /**
+     * Sends a follow-up message; completes with the channel once the API accepted it and, with a ledger, the job is
+     * recorded as active again (a ledger that fails is not the caller's problem: the message was sent).
+     */
     Mono<JobChannel> followUp(String jobId, String prompt) {
         JobChannel c;
         synchronized (lock) {
             c = channels.get(jobId);
         }
-        Attempt attempt = new Attempt(c);
+        Attempt attempt = new Attempt(Attempt.Kind.FOLLOW_UP, c);
         start(attempt, watcher.followUp(jobId, prompt));
-        return attempt.first.asMono();
+        return attempt.first.asMono().flatMap(ch -> attempt.recorded.onErrorResume(e -> Mono.empty()).thenReturn(ch));
     }
 
     /** Resumes watching a job known from before a restart (the ledger's non-terminal jobs). */
@@ -302,7 +305,7 @@ final class JobHub {
     private Attempt restartIfIdle(JobChannel c) {
         // A watch that ended on an error (a deadline, a rejected key) is started again when someone asks.
         if (c.attempt == null && c.latest != null && !c.isTerminal() && !c.gone && !closed) {
-            c.attempt = new Attempt(c);
+            c.attempt = new Attempt(Attempt.Kind.WATCH, c);
             return c.attempt;
         }
         return null;
@@ -349,6 +352,12 @@ final class JobHub {
             if (!attempt.started) {
                 attempt.started = true;
                 first = true;
+                // Before the event is appended, so that a job's row exists when its terminal status is seen.
+                if (attempt.kind == Attempt.Kind.WATCH) {
+                    attempt.recorded = recorder.watched(e.jobId());
+                } else if (attempt.kind == Attempt.Kind.FOLLOW_UP) {
+                    attempt.recorded = recorder.followedUp(e.jobId());
+                }
                 if (c.attempt != attempt) {
                     replaced = c.attempt;
                     c.attempt = attempt;

@@ -247,6 +247,128 @@ abstract class JobLedgerContractTest {
     }
 
     @Test
+    void recordExisting_writesACreatedRowById_withoutClaimOrCreateLogEntry() {
+        CreateRate rate = new CreateRate(1, Duration.ofHours(1));
+        await(ledger.register(PROJECT, prompts(0, 1)));
+        Instant t1 = T0.plusSeconds(5);
+
+        assertThat(await(ledger.recordExisting(PROJECT, "watched-1", "job-1", t1))).isTrue();
+
+        PromptRecord watched = row("watched-1");
+        assertThat(watched).isEqualTo(new PromptRecord("watched-1", PROJECT, "", PromptState.CREATED, "job-1", null,
+                null, 0, null, t1));
+        assertThat(watched.recordedById()).isTrue();
+        assertThat(row("p0").recordedById()).isFalse();
+        assertThat(await(ledger.createsSince(PROJECT, T0))).isEmpty();
+        // The budget of one create an hour is untouched: the fan-out's own prompt still gets it.
+        assertThat(await(ledger.claimForCreate("p0", rate, false, t1))).isEqualTo(ClaimResult.CLAIMED);
+        assertThat(await(ledger.claimForCreate("watched-1", CreateRate.unlimited(), true, t1)))
+                .isEqualTo(ClaimResult.NOT_CLAIMABLE);
+        assertThat(ledger.find(Set.of(PromptState.CREATED)).map(PromptRecord::customId).collectList().block(TIMEOUT))
+                .containsExactly("watched-1");
+        assertThat(ledger.find(Set.of()).map(PromptRecord::customId).collectList().block(TIMEOUT))
+                .containsExactly("p0", "watched-1");
+    }
+
+    @Test
+    void recordExisting_sameKeyAndJob_isIdempotentWhateverTheRowsState() {
+        assertThat(await(ledger.recordExisting(PROJECT, "w", "job-1", T0))).isTrue();
+        assertThat(await(ledger.recordExisting(PROJECT, "w", "job-1", T0.plusSeconds(1)))).isFalse();
+        await(ledger.markFinished("w", PromptState.COMPLETED, "https://git.example/pr/1", null, T0.plusSeconds(2)));
+
+        assertThat(await(ledger.recordExisting(PROJECT, "w", "job-1", T0.plusSeconds(3)))).isFalse();
+        assertThat(row("w")).extracting(PromptRecord::state, PromptRecord::prLink, PromptRecord::updatedAt)
+                .containsExactly(PromptState.COMPLETED, "https://git.example/pr/1", T0.plusSeconds(2));
+        assertThat(await(ledger.counts())).isEqualTo(Map.of(PromptState.COMPLETED, 1L));
+    }
+
+    @Test
+    void recordExisting_sameKeyWithAnotherJobOrProject_orARegisteredPrompt_isRefused() {
+        await(ledger.recordExisting(PROJECT, "w", "job-1", T0));
+        await(ledger.register(PROJECT, prompts(0, 1)));
+
+        assertInputChanged(ledger.recordExisting(PROJECT, "w", "job-2", T0), "'w'", "job-2");
+        assertInputChanged(ledger.recordExisting("other", "w", "job-1", T0), "'w'", "other");
+        assertInputChanged(ledger.recordExisting(PROJECT, "p0", "job-3", T0), "'p0'", "job-3");
+        assertThat(row("w")).extracting(PromptRecord::jobId, PromptRecord::project)
+                .containsExactly("job-1", PROJECT);
+        assertThat(row("p0")).extracting(PromptRecord::state, PromptRecord::jobId)
+                .containsExactly(PromptState.PENDING, null);
+    }
+
+    @Test
+    void register_ofAKeyRecordedById_isRefused() {
+        await(ledger.recordExisting(PROJECT, "w", "job-1", T0));
+
+        assertInputChanged(ledger.register(PROJECT, List.of(new PromptInput("w", "a prompt"))), "'w'", "prompt");
+        assertThat(row("w").recordedById()).isTrue();
+    }
+
+    @Test
+    void reopen_bringsAFinishedJobBackToCreated_keepingItsAttemptsAndTheCreateLog() {
+        await(ledger.register(PROJECT, prompts(0, 3)));
+        Instant t1 = T0.plusSeconds(1);
+        for (int i = 0; i < 3; i++) {
+            claim("p" + i, t1);
+            await(ledger.markCreated("p" + i, "job-" + i, t1));
+        }
+        await(ledger.markFinished("p0", PromptState.COMPLETED, "https://git.example/pr/0", null, t1));
+        await(ledger.markFinished("p1", PromptState.FAILED, null, null, t1));
+        await(ledger.markFinished("p2", PromptState.ARCHIVED, null, null, t1));
+        Instant t2 = T0.plusSeconds(60);
+
+        for (int i = 0; i < 3; i++) {
+            await(ledger.reopen("p" + i, t2));
+        }
+
+        assertThat(row("p0")).isEqualTo(new PromptRecord("p0", PROJECT, "prompt 0", PromptState.CREATED, "job-0", null,
+                null, 1, t1, t2));
+        assertThat(await(ledger.counts())).isEqualTo(Map.of(PromptState.CREATED, 3L));
+        assertThat(await(ledger.createsSince(PROJECT, T0))).containsExactly(t1, t1, t1);
+        await(ledger.markFinished("p0", PromptState.COMPLETED, "https://git.example/pr/0b", null, t2.plusSeconds(1)));
+        assertThat(row("p0")).extracting(PromptRecord::state, PromptRecord::prLink)
+                .containsExactly(PromptState.COMPLETED, "https://git.example/pr/0b");
+    }
+
+    @Test
+    void reopen_ofAJobRecordedById_watchesItAgain() {
+        await(ledger.recordExisting(PROJECT, "w", "job-1", T0));
+        await(ledger.markFinished("w", PromptState.COMPLETED, null, null, T0.plusSeconds(1)));
+
+        await(ledger.reopen("w", T0.plusSeconds(2)));
+
+        assertThat(row("w")).isEqualTo(new PromptRecord("w", PROJECT, "", PromptState.CREATED, "job-1", null, null,
+                0, null, T0.plusSeconds(2)));
+        assertThat(await(ledger.createsSince(PROJECT, T0))).isEmpty();
+    }
+
+    @Test
+    void reopen_fromAnyStateButCompletedFailedArchived_isRefusedAndChangesNothing() {
+        await(ledger.register(PROJECT, prompts(0, 6)));
+        claim("p1", T0);
+        claim("p2", T0);
+        await(ledger.markCreated("p2", "job-2", T0));
+        claim("p3", T0);
+        await(ledger.markInDoubt("p3", "reset", T0));
+        claim("p4", T0);
+        await(ledger.markFinished("p4", PromptState.REJECTED, null, "400", T0));
+        claim("p5", T0);
+        await(ledger.markCreated("p5", "job-5", T0));
+        await(ledger.markFinished("p5", PromptState.ERROR, null, "deadline", T0));
+        Map<PromptState, Long> before = await(ledger.counts());
+
+        for (int i = 0; i < 6; i++) {
+            assertIllegal(ledger.reopen("p" + i, T0.plusSeconds(1)));
+        }
+        assertIllegal(ledger.reopen("absent", T0.plusSeconds(1)));
+
+        assertThat(await(ledger.counts())).isEqualTo(before).containsEntry(PromptState.PENDING, 1L)
+                .containsEntry(PromptState.ERROR, 1L);
+        assertThat(ledger.find(Set.of()).map(PromptRecord::updatedAt).collectList().block(TIMEOUT))
+                .containsOnly(T0);
+    }
+
+    @Test
     void recoverInterrupted_turnsCreatingIntoInDoubt_keepingTheAttemptTime() {
         await(ledger.register(PROJECT, prompts(0, 3)));
         claim("p0", T0.plusSeconds(1));
@@ -372,6 +494,7 @@ abstract class JobLedgerContractTest {
         List<Mono<?>> calls = new ArrayList<>(List.of(ledger.register(PROJECT, prompts(1, 1)), ledger.get("p0"),
                 ledger.counts(), ledger.claimForCreate("p0", CreateRate.DEFAULT, false, T0),
                 ledger.markCreated("p0", "j", T0), ledger.createsSince(PROJECT, T0),
+                ledger.recordExisting(PROJECT, "w", "j", T0), ledger.reopen("p0", T0),
                 ledger.recoverInterrupted("x", T0), ledger.find(Set.of()).collectList()));
         for (Mono<?> call : calls) {
             assertThatThrownBy(() -> call.block(TIMEOUT)).isInstanceOfSatisfying(LedgerException.class,
@@ -399,11 +522,21 @@ abstract class JobLedgerContractTest {
                 ledger.markCreated("p1", "job-1", T0),
                 ledger.markInDoubt("p2", "reset", T0),
                 ledger.markFinished("p1", PromptState.COMPLETED, null, null, T0),
+                ledger.reopen("p1", T0),
+                ledger.markFinished("p1", PromptState.COMPLETED, null, null, T0),
+                ledger.recordExisting(PROJECT, "w", "job-w", T0),
                 ledger.recoverInterrupted("crash", T0),
                 ledger.find(Set.of()).collectList(),
                 ledger.get("p0"),
                 ledger.createsSince(PROJECT, T0),
                 ledger.counts());
+    }
+
+    static void assertInputChanged(Mono<?> call, String... inMessage) {
+        assertThatThrownBy(() -> call.block(TIMEOUT)).isInstanceOfSatisfying(LedgerException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.INPUT_CHANGED);
+            assertThat(e.getMessage()).contains(inMessage);
+        });
     }
 
     static void assertIllegal(Mono<?> call) {

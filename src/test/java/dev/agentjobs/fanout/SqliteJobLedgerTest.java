@@ -71,6 +71,25 @@ class SqliteJobLedgerTest {
     }
 
     @Test
+    void reopen_keepsRowsRecordedByIdAndReopenedJobs() throws SQLException {
+        Path file = dir.resolve("watched.ledger.db");
+        try (SqliteJobLedger ledger = open(file)) {
+            await(ledger.recordExisting(PROJECT, "w", "job-w", T0.plusSeconds(1)));
+            await(ledger.markFinished("w", PromptState.COMPLETED, "https://git.example/pr/1", null, T0.plusSeconds(2)));
+            await(ledger.reopen("w", T0.plusSeconds(3)));
+        }
+        // Rows by id fit the existing schema: an empty prompt (NOT NULL holds), and no create-log entry.
+        assertThat(query(file, "SELECT prompt || '|' || state FROM prompts")).isEqualTo("|CREATED");
+        assertThat(query(file, "SELECT count(*) FROM create_log")).isEqualTo("0");
+
+        try (SqliteJobLedger ledger = open(file)) {
+            assertThat(await(ledger.get("w"))).isEqualTo(new PromptRecord("w", PROJECT, "", PromptState.CREATED,
+                    "job-w", null, null, 0, null, T0.plusSeconds(3)));
+            assertThat(await(ledger.get("w")).recordedById()).isTrue();
+        }
+    }
+
+    @Test
     void budget_isRebuiltFromTheFileAfterReopen() {
         Path file = dir.resolve("budget.ledger.db");
         CreateRate rate = new CreateRate(100, Duration.ofHours(1));

@@ -11,15 +11,21 @@ import dev.agentjobs.fanout.PromptState;
 import dev.agentjobs.fanout.SqliteJobLedger;
 import dev.agentjobs.simulator.CallKind;
 import dev.agentjobs.simulator.JobDurations;
+import dev.agentjobs.simulator.JobState;
 import dev.agentjobs.simulator.SimulatedResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** A gateway with a SQLite ledger: its jobs survive a restart, listed and (when unfinished) watched again. */
 class GatewayLedgerTest {
@@ -65,7 +71,7 @@ class GatewayLedgerTest {
         assertThat(listed).extracting(j -> j.get("id").asText()).contains(done);
         assertThat(GatewayHarness.json(h.get("/healthz", Map.of()).body()).get("storage").asText())
                 .startsWith("ledger");
-        h.sim.putJob("p", slow, dev.agentjobs.simulator.JobState.COMPLETED);
+        h.sim.putJob("p", slow, JobState.COMPLETED);
         List<SseEvent> events = h.stream("/jobs/" + slow + "/events", null).collectList().block(TIMEOUT);
         assertThat(events).extracting(SseEvent::event).last().isEqualTo("terminal");
         awaitState(slow, PromptState.COMPLETED);
@@ -90,10 +96,102 @@ class GatewayLedgerTest {
                 org.assertj.core.groups.Tuple.tuple("refused", PromptState.REJECTED));
     }
 
+    @Test
+    void jobsAskedAboutById_areRecorded_andAfterARestartListedAndTheUnfinishedOneWatchedToItsEnd() {
+        Path file = dir.resolve("by-id.ledger.db");
+        ledger = SqliteJobLedger.open(file);
+        JobLedger[] current = {ledger};
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofHours(1)), b -> b.ledger(current[0]));
+        h.sim.putJob("p", "job-ended", JobState.COMPLETED);
+        h.sim.putJob("p", "job-running", JobState.ACTIVE);
+        assertThat(h.get("/jobs/job-ended", bearer()).statusCode()).isEqualTo(200);
+        assertThat(h.stream("/jobs/job-running/events", null).next().block(TIMEOUT).event())
+                .isEqualTo("status_changed");
+        assertThat(h.get("/jobs/job-unknown", bearer()).statusCode()).isEqualTo(404);
+        awaitState("job-ended", PromptState.COMPLETED);
+        awaitState("job-running", PromptState.CREATED);
+        assertThat(record("job-running").recordedById()).isTrue();
+        assertThat(ledger.find(Set.of()).collectList().block(TIMEOUT)).hasSize(2);
+        assertThat(ledger.createsSince("p", Instant.EPOCH).block(TIMEOUT)).isEmpty();
+
+        restartWithTheLedgerReopened(file, current);
+
+        assertThat(h.gateway.watchedJobs()).isEqualTo(1);
+        assertThat(awaitListed(2)).containsExactly("job-running", "job-ended");
+        h.sim.putJob("p", "job-running", JobState.COMPLETED);
+        // Nobody follows the job: the gateway watches it on its own and writes its end.
+        awaitState("job-running", PromptState.COMPLETED);
+        assertThat(record("job-running").prLink()).isNotNull();
+        assertThat(h.sim.stats().creates()).isZero();
+    }
+
+    @Test
+    void followUpToACompletedJob_reopensItsRow_andARestartMidWayWatchesItToItsNextEnd() {
+        Path file = dir.resolve("follow-up.ledger.db");
+        ledger = SqliteJobLedger.open(file);
+        JobLedger[] current = {ledger};
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofHours(1)), b -> b.ledger(current[0]));
+        String id = h.create("first turn");
+        h.sim.putJob("p", id, JobState.COMPLETED);
+        awaitState(id, PromptState.COMPLETED);
+
+        assertThat(h.post("/jobs/" + id + "/messages", "{\"prompt\":\"second turn\"}", bearer()).statusCode())
+                .isEqualTo(200);
+        // The reply waited for the ledger: the row is active again, its old PR link gone.
+        assertThat(record(id)).extracting(PromptRecord::state, PromptRecord::prLink, PromptRecord::prompt)
+                .containsExactly(PromptState.CREATED, null, "first turn");
+
+        restartWithTheLedgerReopened(file, current);
+
+        assertThat(h.gateway.watchedJobs()).isEqualTo(1);
+        assertThat(awaitListed(1)).containsExactly(id);
+        h.sim.putJob("p", id, JobState.FAILED);
+        awaitState(id, PromptState.FAILED);
+        List<SseEvent> events = h.stream("/jobs/" + id + "/events", null).collectList().block(TIMEOUT);
+        assertThat(events).extracting(SseEvent::event).last().isEqualTo("terminal");
+        assertThat(ledger.find(Set.of()).collectList().block(TIMEOUT)).hasSize(1);
+        assertThat(h.sim.stats().creates()).isEqualTo(1);
+    }
+
+    @Test
+    void followUpToAJobNeverSeen_recordsItById_asActive() {
+        ledger = SqliteJobLedger.open(dir.resolve("l.db"));
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofHours(1)), b -> b.ledger(ledger));
+        h.sim.putJob("p", "job-elsewhere", JobState.COMPLETED);
+
+        assertThat(h.post("/jobs/job-elsewhere/messages", "{\"prompt\":\"again\"}", bearer()).statusCode())
+                .isEqualTo(200);
+
+        assertThat(ledger.get(GatewayLedger.BY_ID + "job-elsewhere").block(TIMEOUT))
+                .extracting(PromptRecord::state, PromptRecord::jobId, PromptRecord::prompt)
+                .containsExactly(PromptState.CREATED, "job-elsewhere", "");
+    }
+
+    private void restartWithTheLedgerReopened(Path file, JobLedger[] current) {
+        // The ledger closed and reopened from its file, as a new process would.
+        h.gateway.close();
+        ledger.close();
+        ledger = SqliteJobLedger.open(file);
+        current[0] = ledger;
+        h.restartGateway();
+    }
+
+    /** The ids {@code /jobs} lists once it lists {@code count}: a resumed job is listed after its first poll. */
+    private List<String> awaitListed(int count) {
+        return Flux.interval(Duration.ofMillis(20)).onBackpressureDrop()
+                .concatMap(i -> Mono.fromCallable(() -> {
+                    List<String> ids = new ArrayList<>();
+                    GatewayHarness.json(h.get("/jobs", bearer()).body()).get("jobs")
+                            .forEach(j -> ids.add(j.get("id").asText()));
+                    return ids;
+                }).subscribeOn(Schedulers.boundedElastic()))
+                .filter(ids -> ids.size() >= count).blockFirst(TIMEOUT);
+    }
+
     private String createActiveForever() {
         // The simulator draws each job's duration at create; replace the job right after with one that stays active.
         String id = h.create("still running at the restart");
-        h.sim.putJob("p", id, dev.agentjobs.simulator.JobState.ACTIVE);
+        h.sim.putJob("p", id, JobState.ACTIVE);
         return id;
     }
 
@@ -102,7 +200,7 @@ class GatewayLedgerTest {
     }
 
     private void awaitState(String jobId, PromptState state) {
-        reactor.core.publisher.Flux.interval(Duration.ofMillis(20)).onBackpressureDrop()
+        Flux.interval(Duration.ofMillis(20)).onBackpressureDrop()
                 .concatMap(i -> ledger.find(Set.of()).filter(r -> jobId.equals(r.jobId())).next())
                 .filter(r -> r.state() == state).blockFirst(TIMEOUT);
     }
