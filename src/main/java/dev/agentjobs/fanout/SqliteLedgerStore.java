@@ -56,8 +56,9 @@ final class SqliteLedgerStore implements AutoCloseable {
         return text == null ? null : Instant.parse(text);
     }
 
+    /** Runs a statement without parameters (transaction control, pragmas), prepared once. */
     void exec(String sql) throws SQLException {
-        LedgerSchema.exec(connection, sql);
+        ps(sql).execute();
     }
 
     int register(String project, List<PromptInput> inputs, Instant now) throws SQLException {
@@ -136,28 +137,27 @@ final class SqliteLedgerStore implements AutoCloseable {
     }
 
     ClaimResult claim(String customId, CreateRate rate, boolean includeInDoubt, Instant now) throws SQLException {
-        PreparedStatement select = ps("SELECT state, project FROM prompts WHERE custom_id = ?");
-        select.setString(1, customId);
-        String project;
-        try (ResultSet rs = select.executeQuery()) {
-            if (!rs.next()) {
-                throw LedgerRules.unknown(customId);
-            }
-            if (!LedgerRules.claimable(PromptState.valueOf(rs.getString(1)), includeInDoubt)) {
-                return ClaimResult.NOT_CLAIMABLE;
-            }
-            project = rs.getString(2);
+        PromptRecord r = get(customId);
+        if (r == null) {
+            throw LedgerRules.unknown(customId);
+        }
+        if (!LedgerRules.claimable(r.state(), includeInDoubt)) {
+            return ClaimResult.NOT_CLAIMABLE;
         }
         if (!rate.isUnlimited()) {
-            Instant notBefore = LedgerRules.notBefore(createsAfter(project, LedgerRules.windowStart(rate, now)), rate);
+            Instant notBefore = LedgerRules.notBefore(createsAfter(r.project(), LedgerRules.windowStart(rate, now)),
+                    rate);
             if (notBefore != null) {
                 return ClaimResult.overBudget(notBefore);
             }
         }
+        String at = text(now);
         update("UPDATE prompts SET state = 'CREATING', attempts = attempts + 1, attempted_at = ?, updated_at = ? "
-                + "WHERE custom_id = ?", text(now), text(now), customId);
-        update("INSERT INTO create_log (project, at, custom_id) VALUES (?, ?, ?)", project, text(now), customId);
-        return ClaimResult.CLAIMED;
+                + "WHERE custom_id = ?", at, at, customId);
+        update("INSERT INTO create_log (project, at, custom_id) VALUES (?, ?, ?)", r.project(), at, customId);
+        // The row as the UPDATE left it, without reading it back.
+        return ClaimResult.claimed(new PromptRecord(customId, r.project(), r.prompt(), PromptState.CREATING,
+                r.jobId(), r.prLink(), r.lastError(), r.attempts() + 1, now, now));
     }
 
     void release(String customId, String reason, Instant now) throws SQLException {
@@ -236,7 +236,7 @@ final class SqliteLedgerStore implements AutoCloseable {
         statement.executeUpdate();
     }
 
-    private long queryLong(String sql) throws SQLException {
+    long queryLong(String sql) throws SQLException {
         try (ResultSet rs = ps(sql).executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
