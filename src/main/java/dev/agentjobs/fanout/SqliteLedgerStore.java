@@ -8,8 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -29,9 +27,6 @@ import java.util.stream.Collectors;
  */
 final class SqliteLedgerStore implements AutoCloseable {
 
-    /** Fixed width, so that text order is time order in SQL ({@code at > ?}) and a person reads it as is. */
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final String COLUMNS =
             "custom_id, project, prompt, state, job_id, pr_link, last_error, attempts, attempted_at, updated_at";
 
@@ -49,11 +44,11 @@ final class SqliteLedgerStore implements AutoCloseable {
     }
 
     static String text(Instant time) {
-        return time == null ? null : TIME.format(time);
+        return LedgerTime.text(time);
     }
 
     private static Instant instant(String text) {
-        return text == null ? null : Instant.parse(text);
+        return LedgerTime.instant(text);
     }
 
     /** Runs a statement without parameters (transaction control, pragmas), prepared once. */
