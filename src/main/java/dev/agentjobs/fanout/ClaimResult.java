@@ -4,13 +4,16 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The answer to {@link JobLedger#claimForCreate}: whether the caller may send the create now.
+ * The answer to {@link JobLedger#claimForCreate}: whether the caller may send the create now, and with
+ * {@link Outcome#CLAIMED} the claimed row itself, so that the caller needs no second read for the prompt text.
  *
  * @param outcome   what happened
  * @param notBefore with {@link Outcome#OVER_BUDGET}, the earliest time the project's budget has room again;
  *                  else {@code null}
+ * @param claimed   with {@link Outcome#CLAIMED}, the row as the claim left it ({@code CREATING}, attempts counted,
+ *                  attempted at the claim's time); else {@code null}
  */
-public record ClaimResult(Outcome outcome, Instant notBefore) {
+public record ClaimResult(Outcome outcome, Instant notBefore, PromptRecord claimed) {
 
     /** What a claim ended as. */
     public enum Outcome {
@@ -28,12 +31,23 @@ public record ClaimResult(Outcome outcome, Instant notBefore) {
             throw new IllegalArgumentException("notBefore is set exactly for OVER_BUDGET, was " + outcome
                     + " with " + notBefore);
         }
+        if ((outcome == Outcome.CLAIMED) != (claimed != null)) {
+            throw new IllegalArgumentException("claimed is set exactly for CLAIMED, was " + outcome + " with "
+                    + claimed);
+        }
+        if (claimed != null && claimed.state() != PromptState.CREATING) {
+            throw new IllegalArgumentException("a claimed row is CREATING, was " + claimed.state());
+        }
     }
 
-    public static final ClaimResult CLAIMED = new ClaimResult(Outcome.CLAIMED, null);
-    public static final ClaimResult NOT_CLAIMABLE = new ClaimResult(Outcome.NOT_CLAIMABLE, null);
+    public static final ClaimResult NOT_CLAIMABLE = new ClaimResult(Outcome.NOT_CLAIMABLE, null, null);
+
+    /** The prompt was claimed: {@code row} is its {@code CREATING} row. */
+    public static ClaimResult claimed(PromptRecord row) {
+        return new ClaimResult(Outcome.CLAIMED, null, Objects.requireNonNull(row, "row"));
+    }
 
     public static ClaimResult overBudget(Instant notBefore) {
-        return new ClaimResult(Outcome.OVER_BUDGET, Objects.requireNonNull(notBefore, "notBefore"));
+        return new ClaimResult(Outcome.OVER_BUDGET, Objects.requireNonNull(notBefore, "notBefore"), null);
     }
 }

@@ -78,26 +78,23 @@ final class Creator {
     }
 
     private Mono<Step> attempt(String customId) {
-        return ledger.get(customId).publishOn(scheduler).flatMap(record -> {
-            boolean claimable = record.state() == PromptState.PENDING
-                    || (options.retryInDoubt() && record.state() == PromptState.IN_DOUBT);
-            if (!claimable || stopped) {
-                return Mono.just(new Step(NOT_MINE, null));
-            }
-            Instant at = clock.get();
-            return ledger.claimForCreate(customId, options.createRate(), options.retryInDoubt(), at)
-                    .publishOn(scheduler)
-                    .flatMap(claim -> switch (claim.outcome()) {
-                        case NOT_CLAIMABLE -> Mono.just(new Step(NOT_MINE, null));
-                        // Wait for the budget, then claim again: never a burst past it.
-                        case OVER_BUDGET -> Mono.just(new Step(null, positive(Duration.between(clock.get(),
-                                claim.notBefore()))));
-                        case CLAIMED -> stopped
-                                ? ledger.releaseClaim(customId, "the run stopped before this create was sent",
-                                        clock.get()).thenReturn(new Step(NOT_MINE, null))
-                                : post(record, at);
-                    });
-        }).defaultIfEmpty(new Step(NOT_MINE, null));
+        if (stopped) {
+            return Mono.just(new Step(NOT_MINE, null));
+        }
+        // No read first: the claim checks the state itself and hands back the row with the prompt to send.
+        Instant at = clock.get();
+        return ledger.claimForCreate(customId, options.createRate(), options.retryInDoubt(), at)
+                .publishOn(scheduler)
+                .flatMap(claim -> switch (claim.outcome()) {
+                    case NOT_CLAIMABLE -> Mono.just(new Step(NOT_MINE, null));
+                    // Wait for the budget, then claim again: never a burst past it.
+                    case OVER_BUDGET -> Mono.just(new Step(null, positive(Duration.between(clock.get(),
+                            claim.notBefore()))));
+                    case CLAIMED -> stopped
+                            ? ledger.releaseClaim(customId, "the run stopped before this create was sent",
+                                    clock.get()).thenReturn(new Step(NOT_MINE, null))
+                            : post(claim.claimed(), at);
+                });
     }
 
     private Mono<Step> post(PromptRecord record, Instant at) {

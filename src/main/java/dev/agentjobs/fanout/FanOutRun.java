@@ -99,10 +99,14 @@ public final class FanOutRun {
                     options.retryInDoubt() ? Flux.empty() : Flux.fromIterable(recovered).map(FanOutResult::of),
                     register().flatMapMany(this::work)));
         }).doFinally(signal -> {
-            creator.stop();
-            watcher.dispose();
-            registered.tryEmitEmpty();
-            done.tryEmitEmpty();
+            try {
+                creator.stop();
+                watcher.dispose();
+            } finally {
+                // Whatever stopping threw, progress() subscribers wait on these two: they must hear the end.
+                registered.tryEmitEmpty();
+                done.tryEmitEmpty();
+            }
         });
     }
 

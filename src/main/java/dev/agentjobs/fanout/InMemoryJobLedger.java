@@ -26,7 +26,7 @@ import reactor.core.publisher.Mono;
  * <pre>{@code
  * JobLedger ledger = new InMemoryJobLedger();
  * ledger.register("my-project", List.of(new PromptInput("1", "Fix the typo"))).block();
- * ledger.claimForCreate("1", CreateRate.DEFAULT, false, Instant.now()).block();   // CLAIMED
+ * ledger.claimForCreate("1", CreateRate.DEFAULT, false, Instant.now()).block().outcome();   // CLAIMED
  * }</pre>
  */
 public final class InMemoryJobLedger implements JobLedger {
@@ -132,9 +132,10 @@ public final class InMemoryJobLedger implements JobLedger {
                 return ClaimResult.overBudget(notBefore);
             }
             log.add(insertionPoint(log, at), at);
-            prompts.put(customId, with(r, PromptState.CREATING, r.jobId(), r.prLink(), r.lastError(),
-                    r.attempts() + 1, at, at));
-            return ClaimResult.CLAIMED;
+            PromptRecord claimed = with(r, PromptState.CREATING, r.jobId(), r.prLink(), r.lastError(),
+                    r.attempts() + 1, at, at);
+            prompts.put(customId, claimed);
+            return ClaimResult.claimed(claimed);
         });
     }
 

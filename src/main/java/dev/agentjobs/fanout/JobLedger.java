@@ -17,6 +17,12 @@ import reactor.core.publisher.Mono;
  * {@code CREATING} row could still be lost. Signals may arrive on the ledger's own thread: a caller that does
  * more than a little work after a write hops back to its own scheduler ({@code publishOn}).
  *
+ * <p>Durable means: kept through a crash of the process. A claim and a released claim are also kept through an
+ * OS crash or power loss before their publisher completes; the other changes may be lost to one of those if no
+ * later claim followed them, and the restart rules absorb that: a lost answer to a create ({@code CREATED},
+ * {@code IN_DOUBT}, {@code REJECTED}) leaves {@code CREATING}, reported {@code IN_DOUBT}; a lost end of a watch
+ * leaves {@code CREATED}, watched again; a lost registration registers the prompts again. Nothing is sent twice.
+ *
  * <p>The contract is written so that several processes can share one ledger (a later PostgreSQL
  * implementation): work is taken by {@link #claimForCreate claims} that succeed for one claimer only, the
  * create budget is checked and spent inside the claim, and a job id alone is enough to resume a prompt. The
@@ -76,7 +82,8 @@ public interface JobLedger extends AutoCloseable {
      * Write-ahead of a create. When the prompt is {@code PENDING} (or {@code IN_DOUBT} with
      * {@code includeInDoubt}) and its project's budget has room at {@code now}, the prompt becomes
      * {@code CREATING} (attempts + 1, attempted at {@code now}) and {@code now} is appended to the project's
-     * create log, in one durable transaction; only then may the create be sent.
+     * create log, in one durable transaction; only then may the create be sent. The result carries the claimed
+     * row (with its prompt), so the caller needs no read before the claim.
      */
     Mono<ClaimResult> claimForCreate(String customId, CreateRate rate, boolean includeInDoubt, Instant now);
 

@@ -72,7 +72,8 @@ final class LedgerSchema {
                         + "SQLite's write-ahead log; put the ledger on a local disk");
             }
             // FULL syncs the WAL at every commit: a CREATING row survives an OS crash or power loss too, not
-            // only a killed process (NORMAL's guarantee). Group commit makes that one sync per batch.
+            // only a killed process (NORMAL's guarantee). The writer lowers it to NORMAL for batches that hold
+            // no claim (LedgerWriter); FULL is where it starts, so that nothing runs below it by mistake.
             exec(connection, "PRAGMA synchronous = FULL");
             exec(connection, "PRAGMA foreign_keys = ON");
             return connection;

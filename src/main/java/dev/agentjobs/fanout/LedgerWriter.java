@@ -15,10 +15,19 @@ import reactor.core.publisher.MonoSink;
 
 /**
  * The one thread that touches a SQLite ledger, with group commit: it drains the queue of pending operations
- * and runs up to {@link #MAX_BATCH} of them in one transaction, so a burst of state changes costs one WAL sync
+ * and runs up to {@link #MAX_BATCH} of them in one transaction, so a burst of state changes costs one commit
  * instead of one each. Each operation runs inside a savepoint: one that fails (an illegal transition, a changed
  * input) is rolled back alone and its batch-mates still commit. Callers' {@link Mono}s complete on this thread,
  * only after the commit, so "completed" means "durable".
+ *
+ * <p>Durable to what, per operation: one {@linkplain #submitSynced submitted synced} (a claim: the write-ahead
+ * of a POST) puts its whole batch under {@code synchronous=FULL}, whose commit fsyncs the WAL, so it survives
+ * an OS crash or power loss; a batch of only {@linkplain #submit plain} operations commits under
+ * {@code NORMAL}: in WAL mode that survives any crash of the process (the frames are in the OS's hands at
+ * commit) and skips the fsync. The level is switched between transactions (SQLite refuses to change it inside
+ * one). Since the WAL is one file, appended in order, the fsync of a later FULL commit makes every earlier
+ * NORMAL frame durable too (D. R. Hipp, sqlite.org forum, "Switching pragma synchronous to upgrade
+ * durability", 2021), as does the checkpoint at close.
  *
  * <p>Submitting never blocks: a lock-free queue and {@link LockSupport#unpark}, which BlockHound accepts on an
  * event loop. The writer parks only on its own thread.
@@ -34,7 +43,7 @@ final class LedgerWriter {
         T run(SqliteLedgerStore store) throws SQLException;
     }
 
-    private record Pending<T>(Work<T> work, MonoSink<T> sink) {
+    private record Pending<T>(Work<T> work, boolean synced, MonoSink<T> sink) {
     }
 
     private final Path file;
@@ -42,6 +51,9 @@ final class LedgerWriter {
     private final Queue<Pending<?>> queue = new ConcurrentLinkedQueue<>();
     private final Thread thread;
     private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong syncedCommits = new AtomicLong();
+    // LedgerSchema leaves the connection at FULL; only this thread changes it after.
+    private boolean fullSync = true;
     private volatile boolean stopping;
     private volatile boolean terminated;
 
@@ -53,14 +65,26 @@ final class LedgerWriter {
         thread.start();
     }
 
-    /** Runs {@code work} in the writer's next transaction; the Mono completes after that commit. */
+    /**
+     * Runs {@code work} in the writer's next transaction; the Mono completes after that commit, which keeps it
+     * through a crash of the process (and an OS crash or power loss once a later synced commit is done).
+     */
     <T> Mono<T> submit(Work<T> work) {
+        return submit(work, false);
+    }
+
+    /** As {@link #submit}, and the commit is synced to the disk: it survives an OS crash or power loss as well. */
+    <T> Mono<T> submitSynced(Work<T> work) {
+        return submit(work, true);
+    }
+
+    private <T> Mono<T> submit(Work<T> work, boolean synced) {
         return Mono.create(sink -> {
             if (stopping) {
                 sink.error(LedgerRules.closed(file.toString()));
                 return;
             }
-            queue.offer(new Pending<>(work, sink));
+            queue.offer(new Pending<>(work, synced, sink));
             if (terminated) {
                 // The writer ended between the check above and the offer: nobody else will answer this one.
                 failLeftovers();
@@ -73,6 +97,11 @@ final class LedgerWriter {
     /** Transactions committed so far: a diagnostic for tests and benchmarks of group commit. */
     long commits() {
         return commits.get();
+    }
+
+    /** Of {@link #commits()}, those committed with {@code synchronous=FULL}: the fsyncs a run paid for. */
+    long syncedCommits() {
+        return syncedCommits.get();
     }
 
     /** Commits what was accepted, stops the thread and closes the store; waits at most {@link #CLOSE_TIMEOUT}. */
@@ -144,6 +173,11 @@ final class LedgerWriter {
     }
 
     private void transaction(List<Pending<?>> batch, Object[] results, Throwable[] errors) throws SQLException {
+        boolean synced = batch.stream().anyMatch(Pending::synced);
+        if (synced != fullSync) {
+            store.exec(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+            fullSync = synced;
+        }
         store.exec("BEGIN IMMEDIATE");
         try {
             for (int i = 0; i < batch.size(); i++) {
@@ -160,6 +194,9 @@ final class LedgerWriter {
             }
             store.exec("COMMIT");
             commits.incrementAndGet();
+            if (synced) {
+                syncedCommits.incrementAndGet();
+            }
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw e;

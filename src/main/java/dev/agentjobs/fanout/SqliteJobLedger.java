@@ -14,10 +14,18 @@ import reactor.core.publisher.Mono;
  * The embedded {@link JobLedger}: one SQLite file, crash-safe, that a person can open with the {@code sqlite3}
  * tool ({@code sqlite3 prompts.ledger.db "SELECT state, count(*) FROM prompts GROUP BY state"}).
  *
- * <p><b>Durability.</b> The file is in WAL mode with {@code synchronous=FULL}: a returned {@link Mono}
- * completes only after its change is committed and the write-ahead log synced, so a {@code CREATING} row
- * survives {@code kill -9}, an OOM kill, and an OS crash or power loss as well. A transaction cut mid-write
- * fails its checksum and is rolled back when the file is next opened.
+ * <p><b>Durability, per operation.</b> The file is in WAL mode, and a returned {@link Mono} completes only
+ * after its change is committed: it survives {@code kill -9} and an OOM kill, whatever the operation. A claim
+ * ({@link #claimForCreate}, the write-ahead of a POST) and a {@link #releaseClaim} are committed with
+ * {@code synchronous=FULL}, which fsyncs the write-ahead log before the Mono completes: a {@code CREATING} row
+ * survives an OS crash or power loss as well, so a restart never re-sends a create that left. The other writes
+ * commit with {@code NORMAL} (no fsync) and reach the disk with the next synced commit (SQLite syncs the one
+ * log file, so a later fsync covers every earlier commit) or the checkpoint at close. Lost to a power loss
+ * before that, each leaves a state the restart rules handle safely: a {@code CREATED} row falls back to
+ * {@code CREATING} and is reported {@code IN_DOUBT} (as a create cut off mid-POST is), a terminal state falls
+ * back to {@code CREATED} and the job is watched again with a GET, a registration is made again. That saves
+ * two fsyncs of the three a prompt would pay. A transaction cut mid-write fails its checksum and is rolled back
+ * when the file is next opened.
  *
  * <p><b>Threads.</b> All JDBC runs on one daemon thread owned by the ledger ({@code agentjobs-ledger-<file>}),
  * never on the caller's thread: every method only queues its operation, so it is safe on an event loop. The
@@ -111,14 +119,15 @@ public final class SqliteJobLedger implements JobLedger {
         Objects.requireNonNull(customId, "customId");
         Objects.requireNonNull(rate, "rate");
         Instant at = time(now);
-        return writer.submit(store -> store.claim(customId, rate, includeInDoubt, at));
+        return writer.submitSynced(store -> store.claim(customId, rate, includeInDoubt, at));
     }
 
     @Override
     public Mono<Void> releaseClaim(String customId, String reason, Instant now) {
         Objects.requireNonNull(customId, "customId");
         Instant at = time(now);
-        return writer.<Void>submit(store -> {
+        // Synced: lost to a power loss, the refused claim would come back as CREATING, then IN_DOUBT.
+        return writer.<Void>submitSynced(store -> {
             store.release(customId, reason, at);
             return null;
         });
@@ -196,6 +205,11 @@ public final class SqliteJobLedger implements JobLedger {
     /** Transactions committed since open: shows group commit at work (tests, benchmarks). */
     long commits() {
         return writer.commits();
+    }
+
+    /** Of {@link #commits()}, those synced to the disk (a claim or a release among their operations). */
+    long syncedCommits() {
+        return writer.syncedCommits();
     }
 
     @Override

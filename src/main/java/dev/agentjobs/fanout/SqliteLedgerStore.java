@@ -8,8 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -29,9 +27,6 @@ import java.util.stream.Collectors;
  */
 final class SqliteLedgerStore implements AutoCloseable {
 
-    /** Fixed width, so that text order is time order in SQL ({@code at > ?}) and a person reads it as is. */
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final String COLUMNS =
             "custom_id, project, prompt, state, job_id, pr_link, last_error, attempts, attempted_at, updated_at";
 
@@ -49,15 +44,16 @@ final class SqliteLedgerStore implements AutoCloseable {
     }
 
     static String text(Instant time) {
-        return time == null ? null : TIME.format(time);
+        return LedgerTime.text(time);
     }
 
     private static Instant instant(String text) {
-        return text == null ? null : Instant.parse(text);
+        return LedgerTime.instant(text);
     }
 
+    /** Runs a statement without parameters (transaction control, pragmas), prepared once. */
     void exec(String sql) throws SQLException {
-        LedgerSchema.exec(connection, sql);
+        ps(sql).execute();
     }
 
     int register(String project, List<PromptInput> inputs, Instant now) throws SQLException {
@@ -136,28 +132,27 @@ final class SqliteLedgerStore implements AutoCloseable {
     }
 
     ClaimResult claim(String customId, CreateRate rate, boolean includeInDoubt, Instant now) throws SQLException {
-        PreparedStatement select = ps("SELECT state, project FROM prompts WHERE custom_id = ?");
-        select.setString(1, customId);
-        String project;
-        try (ResultSet rs = select.executeQuery()) {
-            if (!rs.next()) {
-                throw LedgerRules.unknown(customId);
-            }
-            if (!LedgerRules.claimable(PromptState.valueOf(rs.getString(1)), includeInDoubt)) {
-                return ClaimResult.NOT_CLAIMABLE;
-            }
-            project = rs.getString(2);
+        PromptRecord r = get(customId);
+        if (r == null) {
+            throw LedgerRules.unknown(customId);
+        }
+        if (!LedgerRules.claimable(r.state(), includeInDoubt)) {
+            return ClaimResult.NOT_CLAIMABLE;
         }
         if (!rate.isUnlimited()) {
-            Instant notBefore = LedgerRules.notBefore(createsAfter(project, LedgerRules.windowStart(rate, now)), rate);
+            Instant notBefore = LedgerRules.notBefore(createsAfter(r.project(), LedgerRules.windowStart(rate, now)),
+                    rate);
             if (notBefore != null) {
                 return ClaimResult.overBudget(notBefore);
             }
         }
+        String at = text(now);
         update("UPDATE prompts SET state = 'CREATING', attempts = attempts + 1, attempted_at = ?, updated_at = ? "
-                + "WHERE custom_id = ?", text(now), text(now), customId);
-        update("INSERT INTO create_log (project, at, custom_id) VALUES (?, ?, ?)", project, text(now), customId);
-        return ClaimResult.CLAIMED;
+                + "WHERE custom_id = ?", at, at, customId);
+        update("INSERT INTO create_log (project, at, custom_id) VALUES (?, ?, ?)", r.project(), at, customId);
+        // The row as the UPDATE left it, without reading it back.
+        return ClaimResult.claimed(new PromptRecord(customId, r.project(), r.prompt(), PromptState.CREATING,
+                r.jobId(), r.prLink(), r.lastError(), r.attempts() + 1, now, now));
     }
 
     void release(String customId, String reason, Instant now) throws SQLException {
@@ -269,7 +264,7 @@ final class SqliteLedgerStore implements AutoCloseable {
         statement.executeUpdate();
     }
 
-    private long queryLong(String sql) throws SQLException {
+    long queryLong(String sql) throws SQLException {
         try (ResultSet rs = ps(sql).executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }

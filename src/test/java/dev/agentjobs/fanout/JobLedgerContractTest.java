@@ -59,8 +59,9 @@ abstract class JobLedgerContractTest {
     }
 
     void claim(String customId, Instant now) {
-        assertThat(await(ledger.claimForCreate(customId, CreateRate.unlimited(), false, now)))
-                .isEqualTo(ClaimResult.CLAIMED);
+        ClaimResult claim = await(ledger.claimForCreate(customId, CreateRate.unlimited(), false, now));
+        assertThat(claim.outcome()).isEqualTo(Outcome.CLAIMED);
+        assertThat(claim.claimed()).isEqualTo(row(customId));
     }
 
     @Test
@@ -162,6 +163,21 @@ abstract class JobLedgerContractTest {
     }
 
     @Test
+    void claim_returnsTheRowItLeft_withThePromptToSend() {
+        await(ledger.register(PROJECT, prompts(0, 1)));
+        claim("p0", T0);
+        await(ledger.markInDoubt("p0", "timed out", T0.plusSeconds(1)));
+
+        ClaimResult again = await(ledger.claimForCreate("p0", CreateRate.unlimited(), true, T0.plusSeconds(2)));
+
+        assertThat(again.claimed()).isEqualTo(new PromptRecord("p0", PROJECT, "prompt 0", PromptState.CREATING,
+                null, null, "timed out", 2, T0.plusSeconds(2), T0.plusSeconds(2)));
+        assertThat(again.claimed()).isEqualTo(row("p0"));
+        assertThat(await(ledger.claimForCreate("p0", CreateRate.unlimited(), true, T0.plusSeconds(3))).claimed())
+                .isNull();
+    }
+
+    @Test
     void claim_ofInDoubtPrompt_onlyWhenAsked() {
         await(ledger.register(PROJECT, prompts(0, 1)));
         claim("p0", T0);
@@ -169,8 +185,8 @@ abstract class JobLedgerContractTest {
 
         assertThat(await(ledger.claimForCreate("p0", CreateRate.unlimited(), false, T0.plusSeconds(2))))
                 .isEqualTo(ClaimResult.NOT_CLAIMABLE);
-        assertThat(await(ledger.claimForCreate("p0", CreateRate.unlimited(), true, T0.plusSeconds(3))))
-                .isEqualTo(ClaimResult.CLAIMED);
+        assertThat(await(ledger.claimForCreate("p0", CreateRate.unlimited(), true, T0.plusSeconds(3))).outcome())
+                .isEqualTo(Outcome.CLAIMED);
         assertThat(row("p0")).extracting(PromptRecord::state, PromptRecord::attempts, PromptRecord::attemptedAt)
                 .containsExactly(PromptState.CREATING, 2, T0.plusSeconds(3));
     }
@@ -409,7 +425,7 @@ abstract class JobLedgerContractTest {
         assertThat(await(ledger.claimForCreate("p100", rate, false, justBefore)).outcome())
                 .isEqualTo(Outcome.OVER_BUDGET);
         Instant freed = T0.plusSeconds(10).plus(Duration.ofHours(1));
-        assertThat(await(ledger.claimForCreate("p100", rate, false, freed))).isEqualTo(ClaimResult.CLAIMED);
+        assertThat(await(ledger.claimForCreate("p100", rate, false, freed)).outcome()).isEqualTo(Outcome.CLAIMED);
         assertThat(await(ledger.claimForCreate("p101", rate, false, freed)))
                 .isEqualTo(ClaimResult.overBudget(T0.plusSeconds(11).plus(Duration.ofHours(1))));
     }
@@ -420,8 +436,8 @@ abstract class JobLedgerContractTest {
         await(ledger.register("a", List.of(new PromptInput("a1", "x"), new PromptInput("a2", "x"))));
         await(ledger.register("b", List.of(new PromptInput("b1", "x"))));
 
-        assertThat(await(ledger.claimForCreate("a1", rate, false, T0))).isEqualTo(ClaimResult.CLAIMED);
-        assertThat(await(ledger.claimForCreate("b1", rate, false, T0))).isEqualTo(ClaimResult.CLAIMED);
+        assertThat(await(ledger.claimForCreate("a1", rate, false, T0)).outcome()).isEqualTo(Outcome.CLAIMED);
+        assertThat(await(ledger.claimForCreate("b1", rate, false, T0)).outcome()).isEqualTo(Outcome.CLAIMED);
         assertThat(await(ledger.claimForCreate("a2", rate, false, T0)).outcome()).isEqualTo(Outcome.OVER_BUDGET);
     }
 
@@ -429,12 +445,12 @@ abstract class JobLedgerContractTest {
     void budget_releasedClaimsFreeIt_inDoubtOnesKeepItCounted() {
         CreateRate rate = new CreateRate(2, Duration.ofHours(1));
         await(ledger.register(PROJECT, prompts(0, 4)));
-        assertThat(await(ledger.claimForCreate("p0", rate, false, T0))).isEqualTo(ClaimResult.CLAIMED);
-        assertThat(await(ledger.claimForCreate("p1", rate, false, T0.plusSeconds(1)))).isEqualTo(ClaimResult.CLAIMED);
+        assertThat(await(ledger.claimForCreate("p0", rate, false, T0)).outcome()).isEqualTo(Outcome.CLAIMED);
+        assertThat(await(ledger.claimForCreate("p1", rate, false, T0.plusSeconds(1))).outcome()).isEqualTo(Outcome.CLAIMED);
 
         await(ledger.releaseClaim("p0", "429", T0.plusSeconds(2)));
         assertThat(await(ledger.createsSince(PROJECT, T0))).containsExactly(T0.plusSeconds(1));
-        assertThat(await(ledger.claimForCreate("p2", rate, false, T0.plusSeconds(3)))).isEqualTo(ClaimResult.CLAIMED);
+        assertThat(await(ledger.claimForCreate("p2", rate, false, T0.plusSeconds(3))).outcome()).isEqualTo(Outcome.CLAIMED);
 
         await(ledger.markInDoubt("p1", "timeout after send", T0.plusSeconds(4)));
         assertThat(await(ledger.claimForCreate("p3", rate, false, T0.plusSeconds(5))))

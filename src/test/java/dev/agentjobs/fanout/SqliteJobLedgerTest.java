@@ -96,8 +96,7 @@ class SqliteJobLedgerTest {
         try (SqliteJobLedger ledger = open(file)) {
             await(ledger.register(PROJECT, prompts(0, 200)));
             for (int i = 0; i < 60; i++) {
-                assertThat(await(ledger.claimForCreate("p" + i, rate, false, T0.plusSeconds(i)))).isEqualTo(
-                        ClaimResult.CLAIMED);
+                assertThat(await(ledger.claimForCreate("p" + i, rate, false, T0.plusSeconds(i))).outcome()).isEqualTo(Outcome.CLAIMED);
             }
         }
 
@@ -240,6 +239,29 @@ class SqliteJobLedgerTest {
             long commits = ledger.commits() - before;
             assertThat(commits).isBetween(1L, (long) n / 10);
             assertThat(await(ledger.counts())).isEqualTo(Map.of(PromptState.CREATED, (long) n));
+        }
+    }
+
+    @Test
+    void durability_onlyClaimsAndReleasesAreSyncedToTheDisk() {
+        try (SqliteJobLedger ledger = open(dir.resolve("sync.ledger.db"))) {
+            await(ledger.register(PROJECT, prompts(0, 3)));
+            assertThat(ledger.syncedCommits()).isZero();
+
+            for (int i = 0; i < 3; i++) {
+                await(ledger.claimForCreate("p" + i, CreateRate.unlimited(), false, T0));
+            }
+            assertThat(ledger.syncedCommits()).isEqualTo(3);
+
+            long commits = ledger.commits();
+            await(ledger.markCreated("p0", "job-0", T0));
+            await(ledger.markFinished("p0", PromptState.COMPLETED, null, null, T0));
+            await(ledger.markInDoubt("p1", "reset", T0));
+            assertThat(ledger.commits() - commits).isEqualTo(3);
+            assertThat(ledger.syncedCommits()).isEqualTo(3);
+
+            await(ledger.releaseClaim("p2", "429", T0));
+            assertThat(ledger.syncedCommits()).isEqualTo(4);
         }
     }
 
