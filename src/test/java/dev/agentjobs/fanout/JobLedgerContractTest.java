@@ -277,7 +277,7 @@ abstract class JobLedgerContractTest {
         assertThat(row("p0").recordedById()).isFalse();
         assertThat(await(ledger.createsSince(PROJECT, T0))).isEmpty();
         // The budget of one create an hour is untouched: the fan-out's own prompt still gets it.
-        assertThat(await(ledger.claimForCreate("p0", rate, false, t1))).isEqualTo(ClaimResult.CLAIMED);
+        assertThat(await(ledger.claimForCreate("p0", rate, false, t1)).outcome()).isEqualTo(Outcome.CLAIMED);
         assertThat(await(ledger.claimForCreate("watched-1", CreateRate.unlimited(), true, t1)))
                 .isEqualTo(ClaimResult.NOT_CLAIMABLE);
         assertThat(ledger.find(Set.of(PromptState.CREATED)).map(PromptRecord::customId).collectList().block(TIMEOUT))
