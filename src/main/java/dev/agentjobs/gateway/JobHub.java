@@ -25,8 +25,10 @@ import reactor.core.publisher.Mono;
  * <p>One lock guards it all: an event is a handful of list operations plus one queue offer per subscriber, and
  * one lock makes "replay the history, then register for live events" atomic, which is what makes a resume lose
  * and repeat nothing. Calls into the watch engine and completions of HTTP results happen outside the lock.
+ *
+ * <p>Not final only so that a test can put a hub that fails in front of the routes.
  */
-final class JobHub {
+class JobHub {
 
     /** What opening a stream gave: frames to send first, then live ones; or nothing at all (HTTP 204). */
     record Opened(List<Frame> replay, Subscriber live) {
