@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable {
                 settings.maxJobs(), ledger);
         api.hub(hub);
         if (ledger != null) {
-            for (PromptRecord r : ledger.known(Duration.ofSeconds(30))) {
+            for (PromptRecord r : ledger.start(Duration.ofSeconds(30))) {
                 if (r.state() == PromptState.CREATED) {
                     hub.resume(r.jobId());
                 } else {

@@ -13,6 +13,9 @@ import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.fanout.PromptState;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +43,9 @@ final class GatewayLedger implements JobRecorder {
 
     static final String PREFIX = "gateway-";
     static final String BY_ID = PREFIX + "id-";
+    /** The in-doubt creates {@code GET /jobs} lists, newest first; {@code /healthz} counts them all. */
+    static final int IN_DOUBT_LISTED = 100;
+    static final String INTERRUPTED = "the gateway stopped before the create's answer was recorded: the job may exist";
 
     private final JobLedger ledger;
     private final String project;
@@ -50,6 +56,9 @@ final class GatewayLedger implements JobRecorder {
     private final ConcurrentHashMap<String, String> keyByJob = new ConcurrentHashMap<>();
     // The jobs whose row holds a terminal state: a follow-up reopens it, a terminal event leaves it be.
     private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    // This gateway's creates whose job may or may not exist, the newest IN_DOUBT_LISTED of them (guarded by itself).
+    private final ArrayDeque<PromptRecord> inDoubt = new ArrayDeque<>();
+    private long inDoubtCount;
 
     /** @param epoch this process's epoch: keys {@code gateway-<epoch>-<n>} are unique without a random draw */
     GatewayLedger(JobLedger ledger, String project, Clock clock, String epoch) {
@@ -82,7 +91,8 @@ final class GatewayLedger implements JobRecorder {
      */
     Mono<Void> createFailed(String key, Throwable error) {
         if (error instanceof OutcomeUnknownException) {
-            return ledger.markInDoubt(key, "the create's answer was lost", clock.instant());
+            return ledger.markInDoubt(key, "the create's answer was lost", clock.instant())
+                    .then(Mono.defer(() -> ledger.get(key))).doOnNext(this::inDoubt).then();
         }
         if (error instanceof InvalidRequestException) {
             return ledger.markFinished(key, PromptState.REJECTED, null, "the API refused the prompt", clock.instant());
@@ -138,19 +148,57 @@ final class GatewayLedger implements JobRecorder {
         return done;
     }
 
-    /** This gateway's rows that have a job, in the order they were registered (so oldest first). */
-    List<PromptRecord> known(Duration timeout) {
+    /**
+     * At start: turns the rows a stopped gateway left {@code CREATING} (a create whose POST may have left) to
+     * {@code IN_DOUBT}, as a fan-out's start does; the caller holds the ledger's lock, so no create of a running
+     * process is among them. Then reads this gateway's in-doubt rows, and gives its rows that have a job, in the
+     * order they were registered (so oldest first). Blocks for at most {@code timeout} per step.
+     */
+    List<PromptRecord> start(Duration timeout) {
+        ledger.recoverInterrupted(INTERRUPTED, clock.instant()).block(timeout);
         List<PromptRecord> rows = ledger.find(Set.of(PromptState.CREATED, PromptState.COMPLETED, PromptState.FAILED,
-                        PromptState.ARCHIVED))
-                .filter(r -> r.customId().startsWith(PREFIX) && r.project().equals(project) && r.jobId() != null)
+                        PromptState.ARCHIVED, PromptState.IN_DOUBT))
+                .filter(r -> r.customId().startsWith(PREFIX) && r.project().equals(project))
                 .collectList().block(timeout);
+        List<PromptRecord> known = new ArrayList<>();
         for (PromptRecord r : rows) {
-            keyByJob.put(r.jobId(), r.customId());
-            if (r.state().isTerminal()) {
-                finished.add(r.jobId());
+            if (r.state() == PromptState.IN_DOUBT) {
+                inDoubt(r);
+            } else if (r.jobId() != null) {
+                known.add(r);
+                keyByJob.put(r.jobId(), r.customId());
+                if (r.state().isTerminal()) {
+                    finished.add(r.jobId());
+                }
             }
         }
-        return rows;
+        return known;
+    }
+
+    /** This gateway's newest in-doubt creates, newest first, at most {@link #IN_DOUBT_LISTED}. */
+    List<PromptRecord> inDoubt() {
+        synchronized (inDoubt) {
+            List<PromptRecord> newestFirst = new ArrayList<>(inDoubt);
+            Collections.reverse(newestFirst);
+            return newestFirst;
+        }
+    }
+
+    /** How many of this gateway's creates are in doubt, listed or not. */
+    long inDoubtCount() {
+        synchronized (inDoubt) {
+            return inDoubtCount;
+        }
+    }
+
+    private void inDoubt(PromptRecord r) {
+        synchronized (inDoubt) {
+            inDoubtCount++;
+            inDoubt.addLast(r);
+            if (inDoubt.size() > IN_DOUBT_LISTED) {
+                inDoubt.removeFirst();
+            }
+        }
     }
 
     /** The last state a finished row tells, as the terminal event a stream replays. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobNotFoundException;
+import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.internal.JobJson;
 import dev.agentjobs.poll.JobWatcher;
 import java.time.Duration;
@@ -223,6 +224,16 @@ class JobHub {
         synchronized (lock) {
             return feedFollowers.size();
         }
+    }
+
+    /** The ledger's in-doubt creates of this gateway, newest first (none without a ledger). */
+    List<PromptRecord> inDoubt() {
+        return ledger == null ? List.of() : ledger.inDoubt();
+    }
+
+    /** How many creates of this gateway are in doubt (listed or not). */
+    long inDoubtCount() {
+        return ledger == null ? 0 : ledger.inDoubtCount();
     }
 
     int knownJobs() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.RateLimitedException;
+import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.gateway.HttpReplies.Refused;
 import dev.agentjobs.internal.JobJson;
 import io.netty.buffer.ByteBuf;
@@ -32,6 +33,8 @@ final class Routes {
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Frame HEARTBEAT = Frame.comment("ping");
     private static final Frame END = Frame.comment("end");
+    /** Characters of an in-doubt create's prompt that {@code GET /jobs} shows, enough to recognise its job by. */
+    private static final int PROMPT_SHOWN = 200;
 
     private final Settings settings;
     private final JobHub hub;
@@ -158,7 +161,8 @@ final class Routes {
 
     private Publisher<Void> healthz(HttpServerResponse res) {
         ObjectNode n = HttpReplies.JSON.createObjectNode().put("status", "ok").put("storage", storage)
-                .put("jobs", hub.knownJobs()).put("watching", hub.watchedJobs()).put("streams", quota.total());
+                .put("jobs", hub.knownJobs()).put("watching", hub.watchedJobs()).put("streams", quota.total())
+                .put("inDoubt", hub.inDoubtCount());
         return HttpReplies.json(res, 200, n);
     }
 
@@ -205,6 +209,17 @@ final class Routes {
         for (JobChannel c : page) {
             JobEvent latest = hub.latest(c);
             jobs.add(JobJson.job(latest.job()).put("updatedAt", latest.at().toString()));
+        }
+        if (before == Long.MAX_VALUE) {
+            // Creates whose job may or may not exist have no id to page by: listed whole on the first page.
+            ArrayNode inDoubt = n.putArray("inDoubt");
+            for (PromptRecord r : hub.inDoubt()) {
+                ObjectNode d = inDoubt.addObject().put("customId", r.customId()).put("status", "in_doubt")
+                        .put("attemptedAt", r.attemptedAt() == null ? null : r.attemptedAt().toString())
+                        .put("reason", r.lastError());
+                d.put("prompt", r.prompt().length() <= PROMPT_SHOWN ? r.prompt()
+                        : r.prompt().substring(0, PROMPT_SHOWN) + "…");
+            }
         }
         if (page.size() == limit) {
             n.put("next", "/jobs?limit=" + limit + "&before=" + page.get(page.size() - 1).order);
