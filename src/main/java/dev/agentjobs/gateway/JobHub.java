@@ -226,6 +226,11 @@ class JobHub {
         }
     }
 
+    /** The gateway's ledger, or {@code null} (tests look inside). */
+    GatewayLedger ledger() {
+        return ledger;
+    }
+
     /** The ledger's in-doubt creates of this gateway, newest first (none without a ledger). */
     List<PromptRecord> inDoubt() {
         return ledger == null ? List.of() : ledger.inDoubt();
@@ -343,6 +348,7 @@ class JobHub {
         }
         if (oldest != null) {
             channels.remove(oldest.jobId);
+            recorder.forgotten(oldest.jobId);
         }
     }
 
@@ -399,7 +405,9 @@ class JobHub {
                 neverKnown = c.latest == null;
                 if (neverKnown || error instanceof JobNotFoundException) {
                     c.gone = true;
-                    channels.remove(c.jobId, c);
+                    if (channels.remove(c.jobId, c)) {
+                        recorder.forgotten(c.jobId);
+                    }
                     version++;
                 }
                 Frame notice = Notices.error(c.jobId, error);

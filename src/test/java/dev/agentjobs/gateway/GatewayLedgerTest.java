@@ -201,6 +201,33 @@ class GatewayLedgerTest {
                 .containsExactly(PromptState.CREATED, "job-elsewhere", "");
     }
 
+    @Test
+    void jobsTheHubForgets_areForgottenHereToo_andALaterLookUpOrFollowUpFindsTheirCreatesRow() {
+        ledger = SqliteJobLedger.open(dir.resolve("bounded.ledger.db"));
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofMillis(200)), b -> b.ledger(ledger).maxJobs(3));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String id = h.create("job " + i);
+            awaitState(id, PromptState.COMPLETED);
+            ids.add(id);
+        }
+        // The hub keeps 3 ended jobs; what the ledger side remembers is bounded by that, not by every job ever.
+        assertThat(h.gateway.hub().ledger().rememberedJobs()).isEqualTo(3);
+
+        String first = ids.get(0);
+        assertThat(h.get("/jobs/" + first, bearer()).statusCode()).isEqualTo(200);
+        assertThat(h.post("/jobs/" + ids.get(1) + "/messages", "{\"prompt\":\"again\"}", bearer()).statusCode())
+                .isEqualTo(200);
+
+        // The forgotten jobs found their create's rows: no second row by id, and the follow-up reopened job 1's.
+        assertThat(record(ids.get(1))).extracting(PromptRecord::prompt, PromptRecord::state)
+                .containsExactly("job 1", PromptState.CREATED);
+        awaitState(ids.get(1), PromptState.COMPLETED);
+        List<PromptRecord> rows = ledger.find(Set.of()).collectList().block(TIMEOUT);
+        assertThat(rows).hasSize(6).allMatch(r -> !r.recordedById());
+        assertThat(h.gateway.hub().ledger().rememberedJobs()).isLessThanOrEqualTo(3);
+    }
+
     private void restartWithTheLedgerReopened(Path file, JobLedger[] current) {
         // The ledger closed and reopened from its file, as a new process would.
         h.gateway.close();
