@@ -122,8 +122,8 @@ public final class LedgerLock implements AutoCloseable {
 
     private static LedgerException locked(Path ledger, Path file, String holder) {
         return new LedgerException(LedgerException.Reason.LOCKED, "ledger " + ledger + " is in use by another"
-                + " fanout or serve run" + holder + ": it holds the lock on " + file + ". Wait for that run to end or stop"
-                + " it (Ctrl-C), then run this command again; `agentjobs fanout --status --ledger " + ledger
+                + " fanout or serve run" + holder + ": it holds the lock on " + file + ". Wait for that run to end or"
+                + " stop it (Ctrl-C), then run this command again; `agentjobs fanout --status --ledger " + ledger
                 + "` shows its progress meanwhile");
     }
 
