@@ -2,6 +2,7 @@ package dev.agentjobs.cli;
 
 import dev.agentjobs.fanout.JobLedger;
 import dev.agentjobs.fanout.LedgerException;
+import dev.agentjobs.fanout.LedgerLock;
 import dev.agentjobs.fanout.SqliteJobLedger;
 import dev.agentjobs.gateway.Gateway;
 import java.io.UncheckedIOException;
@@ -45,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--ledger", paramLabel = "PATH",
             description = "Record the jobs created or looked up here in a SQLite ledger at PATH: after a restart"
                     + " they are listed again and the unfinished ones watched again. Without it the gateway is"
-                    + " in-memory.")
+                    + " in-memory. The ledger is locked while serving: a fanout or a second serve on it is refused.")
     Path ledgerFile;
 
     @Option(names = "--allow-origin", paramLabel = "ORIGIN",
@@ -66,23 +67,38 @@ final class ServeCommand implements Callable<Integer> {
 
     private final CliContext context;
 
-    /** The ledger the command opened, closed after the gateway (try-with-resources closes in reverse order). */
-    private record LedgerHandle(JobLedger ledger) implements AutoCloseable {
+    /**
+     * The ledger the command opened and its {@link LedgerLock}, taken first and released last (try-with-resources
+     * closes in reverse order, after the gateway): a second gateway or a fan-out on the same file would mark this
+     * gateway's creates still on the wire {@code IN_DOUBT} when it starts, so it is refused instead.
+     */
+    private record LedgerHandle(LedgerLock lock, JobLedger ledger) implements AutoCloseable {
         static LedgerHandle open(Path file) {
             if (file == null) {
-                return new LedgerHandle(null);
+                return new LedgerHandle(null, null);
             }
+            LedgerLock lock = null;
             try {
-                return new LedgerHandle(SqliteJobLedger.open(file));
+                lock = LedgerLock.acquire(file);
+                return new LedgerHandle(lock, SqliteJobLedger.open(file));
             } catch (LedgerException e) {
+                if (lock != null) {
+                    lock.close();
+                }
                 throw new UsageException("--ledger " + file + ": " + e.getMessage(), e);
             }
         }
 
         @Override
         public void close() {
-            if (ledger != null) {
-                ledger.close();
+            try {
+                if (ledger != null) {
+                    ledger.close();
+                }
+            } finally {
+                if (lock != null) {
+                    lock.close();
+                }
             }
         }
     }

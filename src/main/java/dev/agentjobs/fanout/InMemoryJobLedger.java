@@ -114,6 +114,14 @@ public final class InMemoryJobLedger implements JobLedger {
     }
 
     @Override
+    public Flux<PromptRecord> findByJobId(String jobId) {
+        Objects.requireNonNull(jobId, "jobId");
+        // A scan: this ledger is for tests and measurements, where a job-id index would only cost memory.
+        return locked(() -> prompts.values().stream().filter(r -> jobId.equals(r.jobId())).toList())
+                .flatMapIterable(list -> list);
+    }
+
+    @Override
     public Mono<ClaimResult> claimForCreate(String customId, CreateRate rate, boolean includeInDoubt, Instant now) {
         Objects.requireNonNull(customId, "customId");
         Objects.requireNonNull(rate, "rate");

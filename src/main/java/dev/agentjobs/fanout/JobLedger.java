@@ -79,6 +79,16 @@ public interface JobLedger extends AutoCloseable {
     Mono<PromptRecord> get(String customId);
 
     /**
+     * The rows holding {@code jobId}, in registration order; usually one, but a job a fan-out created and a gateway
+     * then recorded by id has two. Indexed: a caller may look a job up instead of keeping every key in memory.
+     *
+     * <pre>{@code
+     * ledger.findByJobId("job-42").filter(r -> r.project().equals("my-project")).next().block();
+     * }</pre>
+     */
+    Flux<PromptRecord> findByJobId(String jobId);
+
+    /**
      * Write-ahead of a create. When the prompt is {@code PENDING} (or {@code IN_DOUBT} with
      * {@code includeInDoubt}) and its project's budget has room at {@code now}, the prompt becomes
      * {@code CREATING} (attempts + 1, attempted at {@code now}) and {@code now} is appended to the project's

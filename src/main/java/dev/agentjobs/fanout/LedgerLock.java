@@ -12,10 +12,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
- * The right to run a fan-out on a ledger file: an exclusive OS lock on {@code <ledger>.lock} beside it. A run
- * that starts takes the prompts a stopped run left {@code CREATING} for its own crash's and marks them
- * {@code IN_DOUBT}; a second run on a ledger that another process is using would do that to creates still on the
- * wire. Holding this lock for the whole run makes a second one fail at once instead.
+ * The right to run a fan-out or a gateway ({@code agentjobs serve --ledger}) on a ledger file: an exclusive OS lock
+ * on {@code <ledger>.lock} beside it. A run that starts takes the prompts a stopped run left {@code CREATING} for
+ * its own crash's and marks them {@code IN_DOUBT}; a second run on a ledger that another process is using would
+ * do that to creates still on the wire. Holding this lock for the whole run makes a second one fail at once
+ * instead.
  *
  * <pre>{@code
  * try (LedgerLock lock = LedgerLock.acquire(Path.of("prompts.ledger.db"));
@@ -121,8 +122,8 @@ public final class LedgerLock implements AutoCloseable {
 
     private static LedgerException locked(Path ledger, Path file, String holder) {
         return new LedgerException(LedgerException.Reason.LOCKED, "ledger " + ledger + " is in use by another"
-                + " fanout run" + holder + ": it holds the lock on " + file + ". Wait for that run to end or stop"
-                + " it (Ctrl-C), then run this command again; `agentjobs fanout --status --ledger " + ledger
+                + " fanout or serve run" + holder + ": it holds the lock on " + file + ". Wait for that run to end or"
+                + " stop it (Ctrl-C), then run this command again; `agentjobs fanout --status --ledger " + ledger
                 + "` shows its progress meanwhile");
     }
 

@@ -22,6 +22,8 @@ final class LedgerSchema {
     /** How long a write waits for a lock another process (a person's {@code sqlite3}) holds. */
     static final int BUSY_TIMEOUT_MILLIS = 5_000;
     private static final int SQLITE_NOTADB = 26;
+    /** Looks a row up by its job's id ({@link JobLedger#findByJobId}) without a scan. */
+    static final String JOB_ID_INDEX = "CREATE INDEX IF NOT EXISTS prompts_by_job_id ON prompts (job_id)";
 
     private static final String[] CREATE = {
         """
@@ -76,6 +78,9 @@ final class LedgerSchema {
             // no claim (LedgerWriter); FULL is where it starts, so that nothing runs below it by mistake.
             exec(connection, "PRAGMA synchronous = FULL");
             exec(connection, "PRAGMA foreign_keys = ON");
+            // Added after version 1 shipped, so made on open for older files too; an index changes nothing an
+            // older agentjobs reads or writes, hence no new schema version.
+            exec(connection, JOB_ID_INDEX);
             return connection;
         } catch (SQLException e) {
             closeQuietly(connection);

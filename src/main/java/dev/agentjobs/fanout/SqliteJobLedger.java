@@ -115,6 +115,12 @@ public final class SqliteJobLedger implements JobLedger {
     }
 
     @Override
+    public Flux<PromptRecord> findByJobId(String jobId) {
+        Objects.requireNonNull(jobId, "jobId");
+        return writer.submit(store -> store.findByJobId(jobId)).flatMapIterable(list -> list);
+    }
+
+    @Override
     public Mono<ClaimResult> claimForCreate(String customId, CreateRate rate, boolean includeInDoubt, Instant now) {
         Objects.requireNonNull(customId, "customId");
         Objects.requireNonNull(rate, "rate");

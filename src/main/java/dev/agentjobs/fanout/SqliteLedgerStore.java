@@ -123,6 +123,18 @@ final class SqliteLedgerStore implements AutoCloseable {
         return found;
     }
 
+    List<PromptRecord> findByJobId(String jobId) throws SQLException {
+        PreparedStatement select = ps("SELECT " + COLUMNS + " FROM prompts WHERE job_id = ? ORDER BY seq");
+        select.setString(1, jobId);
+        List<PromptRecord> found = new ArrayList<>();
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                found.add(record(rs));
+            }
+        }
+        return found;
+    }
+
     PromptRecord get(String customId) throws SQLException {
         PreparedStatement select = ps("SELECT " + COLUMNS + " FROM prompts WHERE custom_id = ?");
         select.setString(1, customId);

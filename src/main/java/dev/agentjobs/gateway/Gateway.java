@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable {
                 settings.maxJobs(), ledger);
         api.hub(hub);
         if (ledger != null) {
-            for (PromptRecord r : ledger.known(Duration.ofSeconds(30))) {
+            for (PromptRecord r : ledger.start(Duration.ofSeconds(30))) {
                 if (r.state() == PromptState.CREATED) {
                     hub.resume(r.jobId());
                 } else {
@@ -341,6 +341,20 @@ public final class Gateway implements AutoCloseable {
          * {@code SqliteJobLedger} for durability), so that after a restart they are listed again and the unfinished
          * ones (a follow-up makes an ended job unfinished again) watched again. The caller owns the ledger
          * and closes it after the gateway. Without one the gateway is in-memory and {@code /healthz} says so.
+         *
+         * <p>At start the gateway marks the rows a crashed predecessor left {@code CREATING} as {@code IN_DOUBT}
+         * (their create may have reached the API) and lists them. So no other process may use the ledger while the
+         * gateway runs, or its creates on the wire would be marked too: the caller also owns the ledger's
+         * {@link dev.agentjobs.fanout.LedgerLock}, taken before opening it and held until after closing it, as
+         * {@code agentjobs serve --ledger} and {@code agentjobs fanout} do:
+         *
+         * <pre>{@code
+         * try (LedgerLock lock = LedgerLock.acquire(Path.of("gateway.ledger.db"));   // refused while another holds it
+         *      SqliteJobLedger ledger = SqliteJobLedger.open(lock.ledger());
+         *      Gateway gateway = Gateway.builder(client).ledger(ledger).start()) {
+         *     ...
+         * }
+         * }</pre>
          */
         public Builder ledger(JobLedger value) {
             this.ledger = Objects.requireNonNull(value, "ledger");

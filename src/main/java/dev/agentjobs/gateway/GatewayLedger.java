@@ -13,10 +13,15 @@ import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.fanout.PromptState;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 
 /**
@@ -33,23 +38,30 @@ import reactor.core.publisher.Mono;
  * could be shared with a fan-out without either taking the other's rows for its own, and a job looked up again,
  * in this process or after a restart, finds its row under the same key instead of getting a second one.
  *
- * <p>The gateway remembers the key of every job with a row (a few dozen bytes each, read from the ledger at start)
- * because the ledger has no look-up by job id: a follow-up must find the row it reopens.
+ * <p>The gateway remembers the row of the jobs its hub holds, no more: when the hub forgets a job (an ended one,
+ * past its cap of jobs) this forgets its row too, and a job asked about again later is looked up in the ledger by
+ * its id ({@link JobLedger#findByJobId}), so that a job created here finds its create's row instead of getting a
+ * second one. The writes of a job that waits for that look-up are queued behind it, in the order they came.
  */
 final class GatewayLedger implements JobRecorder {
 
     static final String PREFIX = "gateway-";
     static final String BY_ID = PREFIX + "id-";
+    /** The in-doubt creates {@code GET /jobs} lists, newest first; {@code /healthz} counts them all. */
+    static final int IN_DOUBT_LISTED = 100;
+    static final String INTERRUPTED = "the gateway stopped before the create's answer was recorded: the job may exist";
 
     private final JobLedger ledger;
     private final String project;
     private final Clock clock;
     private final String epoch;
     private final AtomicLong creates = new AtomicLong();
-    // Every job with a row (the hub's lock orders the changes but for created(), whose job no one else knows yet).
-    private final ConcurrentHashMap<String, String> keyByJob = new ConcurrentHashMap<>();
-    // The jobs whose row holds a terminal state: a follow-up reopens it, a terminal event leaves it be.
-    private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    // The rows of the jobs the hub holds (the hub's lock orders the changes but for created(), whose job no one
+    // else knows yet); bounded by the hub, which tells when it forgets a job.
+    private final ConcurrentHashMap<String, Row> rows = new ConcurrentHashMap<>();
+    // This gateway's creates whose job may or may not exist, the newest IN_DOUBT_LISTED of them (guarded by itself).
+    private final ArrayDeque<PromptRecord> inDoubt = new ArrayDeque<>();
+    private long inDoubtCount;
 
     /** @param epoch this process's epoch: keys {@code gateway-<epoch>-<n>} are unique without a random draw */
     GatewayLedger(JobLedger ledger, String project, Clock clock, String epoch) {
@@ -72,7 +84,7 @@ final class GatewayLedger implements JobRecorder {
 
     /** The API created the job: durable before the HTTP client is told. */
     Mono<Void> created(String key, String jobId) {
-        keyByJob.put(jobId, key);
+        rows.put(jobId, new Row(key, false));
         return ledger.markCreated(key, jobId, clock.instant());
     }
 
@@ -82,7 +94,8 @@ final class GatewayLedger implements JobRecorder {
      */
     Mono<Void> createFailed(String key, Throwable error) {
         if (error instanceof OutcomeUnknownException) {
-            return ledger.markInDoubt(key, "the create's answer was lost", clock.instant());
+            return ledger.markInDoubt(key, "the create's answer was lost", clock.instant())
+                    .then(Mono.defer(() -> ledger.get(key))).doOnNext(this::inDoubt).then();
         }
         if (error instanceof InvalidRequestException) {
             return ledger.markFinished(key, PromptState.REJECTED, null, "the API refused the prompt", clock.instant());
@@ -96,36 +109,84 @@ final class GatewayLedger implements JobRecorder {
         if (event.kind() != JobEvent.Kind.TERMINAL) {
             return;
         }
-        String key = keyByJob.get(event.jobId());
+        Row row = rows.get(event.jobId());
         PromptState state = switch (event.status()) {
             case COMPLETED -> PromptState.COMPLETED;
             case FAILED -> PromptState.FAILED;
             case ARCHIVED -> PromptState.ARCHIVED;
             default -> null;
         };
-        if (key != null && state != null && finished.add(event.jobId())) {
-            // Fire and forget: if this write is lost, the row stays CREATED and the next start watches the job
-            // to its end again, which writes it then.
-            ledger.markFinished(key, state, event.job().prLink(), null, clock.instant()).subscribe(v -> { }, e -> { });
+        if (row == null || state == null) {
+            return;
         }
+        // Fire and forget: if this write is lost, the row stays CREATED and the next start watches the job
+        // to its end again, which writes it then.
+        row.then(() -> {
+            if (row.finished) {
+                return Mono.empty();
+            }
+            row.finished = true;
+            return ledger.markFinished(row.key, state, event.job().prLink(), null, clock.instant());
+        });
     }
 
     @Override
     public Mono<Void> watched(String jobId) {
-        String key = BY_ID + jobId;
-        if (keyByJob.putIfAbsent(jobId, key) != null) {
+        if (rows.containsKey(jobId)) {
             return Mono.empty();
         }
-        return started(ledger.recordExisting(project, key, jobId, clock.instant()).then());
+        return lookUp(jobId, found -> Mono.empty());
     }
 
     @Override
     public Mono<Void> followedUp(String jobId) {
-        String key = keyByJob.get(jobId);
-        if (key == null) {
-            return watched(jobId);
+        Row known = rows.get(jobId);
+        if (known == null) {
+            return lookUp(jobId, row -> reopenIfFinished(row));
         }
-        return finished.remove(jobId) ? started(ledger.reopen(key, clock.instant())) : Mono.empty();
+        return known.then(() -> reopenIfFinished(known));
+    }
+
+    @Override
+    public void forgotten(String jobId) {
+        rows.remove(jobId);
+    }
+
+    /** How many jobs' rows this remembers (tests check the bound). */
+    int rememberedJobs() {
+        return rows.size();
+    }
+
+    private Mono<Void> reopenIfFinished(Row row) {
+        if (!row.finished) {
+            return Mono.empty();
+        }
+        row.finished = false;
+        return ledger.reopen(row.key, clock.instant());
+    }
+
+    /**
+     * A job the hub did not hold: finds its row in the ledger (a job created here and forgotten since has one under
+     * its create's key) and then runs {@code whenFound} on it, or records the job by id when it has none. The row is
+     * remembered at once, so that the job's next writes queue behind the look-up.
+     */
+    private Mono<Void> lookUp(String jobId, Function<Row, Mono<Void>> whenFound) {
+        Row row = new Row(null, false);
+        rows.put(jobId, row);
+        Mono<Void> done = ledger.findByJobId(jobId)
+                .filter(r -> r.customId().startsWith(PREFIX) && r.project().equals(project)).next()
+                .flatMap(r -> {
+                    row.key = r.customId();
+                    row.finished = r.state().isTerminal();
+                    return whenFound.apply(row).thenReturn(true);
+                })
+                .switchIfEmpty(Mono.defer(() -> {
+                    row.key = BY_ID + jobId;
+                    return ledger.recordExisting(project, row.key, jobId, clock.instant());
+                }))
+                .then();
+        row.pending = started(done);
+        return row.pending;
     }
 
     /**
@@ -138,19 +199,77 @@ final class GatewayLedger implements JobRecorder {
         return done;
     }
 
-    /** This gateway's rows that have a job, in the order they were registered (so oldest first). */
-    List<PromptRecord> known(Duration timeout) {
-        List<PromptRecord> rows = ledger.find(Set.of(PromptState.CREATED, PromptState.COMPLETED, PromptState.FAILED,
-                        PromptState.ARCHIVED))
-                .filter(r -> r.customId().startsWith(PREFIX) && r.project().equals(project) && r.jobId() != null)
+    /**
+     * A job's row as this gateway knows it. Its fields change under the hub's lock, or, while a look-up is out, in
+     * the writes queued behind it, which run one after the other once it is done.
+     */
+    private static final class Row {
+        volatile String key;
+        volatile boolean finished;
+        // The look-up this row waits for, or null when the key was known from the start.
+        volatile Mono<Void> pending;
+
+        Row(String key, boolean finished) {
+            this.key = key;
+            this.finished = finished;
+        }
+
+        /** Decides and starts a write now, or after the look-up when one is out (whatever it came to). */
+        Mono<Void> then(Supplier<Mono<Void>> write) {
+            Mono<Void> waitFor = pending;
+            return started(waitFor == null ? write.get()
+                    : waitFor.onErrorResume(e -> Mono.empty()).then(Mono.defer(write)));
+        }
+    }
+
+    /**
+     * At start: turns the rows a stopped gateway left {@code CREATING} (a create whose POST may have left) to
+     * {@code IN_DOUBT}, as a fan-out's start does; the caller holds the ledger's lock, so no create of a running
+     * process is among them. Then reads this gateway's in-doubt rows, and gives its rows that have a job, in the
+     * order they were registered (so oldest first). Blocks for at most {@code timeout} per step.
+     */
+    List<PromptRecord> start(Duration timeout) {
+        ledger.recoverInterrupted(INTERRUPTED, clock.instant()).block(timeout);
+        List<PromptRecord> found = ledger.find(Set.of(PromptState.CREATED, PromptState.COMPLETED, PromptState.FAILED,
+                        PromptState.ARCHIVED, PromptState.IN_DOUBT))
+                .filter(r -> r.customId().startsWith(PREFIX) && r.project().equals(project))
                 .collectList().block(timeout);
-        for (PromptRecord r : rows) {
-            keyByJob.put(r.jobId(), r.customId());
-            if (r.state().isTerminal()) {
-                finished.add(r.jobId());
+        List<PromptRecord> known = new ArrayList<>();
+        for (PromptRecord r : found) {
+            if (r.state() == PromptState.IN_DOUBT) {
+                inDoubt(r);
+            } else if (r.jobId() != null) {
+                known.add(r);
+                rows.put(r.jobId(), new Row(r.customId(), r.state().isTerminal()));
             }
         }
-        return rows;
+        return known;
+    }
+
+    /** This gateway's newest in-doubt creates, newest first, at most {@link #IN_DOUBT_LISTED}. */
+    List<PromptRecord> inDoubt() {
+        synchronized (inDoubt) {
+            List<PromptRecord> newestFirst = new ArrayList<>(inDoubt);
+            Collections.reverse(newestFirst);
+            return newestFirst;
+        }
+    }
+
+    /** How many of this gateway's creates are in doubt, listed or not. */
+    long inDoubtCount() {
+        synchronized (inDoubt) {
+            return inDoubtCount;
+        }
+    }
+
+    private void inDoubt(PromptRecord r) {
+        synchronized (inDoubt) {
+            inDoubtCount++;
+            inDoubt.addLast(r);
+            if (inDoubt.size() > IN_DOUBT_LISTED) {
+                inDoubt.removeFirst();
+            }
+        }
     }
 
     /** The last state a finished row tells, as the terminal event a stream replays. */

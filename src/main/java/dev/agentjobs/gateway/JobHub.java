@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobNotFoundException;
+import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.internal.JobJson;
 import dev.agentjobs.poll.JobWatcher;
 import java.time.Duration;
@@ -25,8 +26,10 @@ import reactor.core.publisher.Mono;
  * <p>One lock guards it all: an event is a handful of list operations plus one queue offer per subscriber, and
  * one lock makes "replay the history, then register for live events" atomic, which is what makes a resume lose
  * and repeat nothing. Calls into the watch engine and completions of HTTP results happen outside the lock.
+ *
+ * <p>Not final only so that a test can put a hub that fails in front of the routes.
  */
-final class JobHub {
+class JobHub {
 
     /** What opening a stream gave: frames to send first, then live ones; or nothing at all (HTTP 204). */
     record Opened(List<Frame> replay, Subscriber live) {
@@ -223,6 +226,21 @@ final class JobHub {
         }
     }
 
+    /** The gateway's ledger, or {@code null} (tests look inside). */
+    GatewayLedger ledger() {
+        return ledger;
+    }
+
+    /** The ledger's in-doubt creates of this gateway, newest first (none without a ledger). */
+    List<PromptRecord> inDoubt() {
+        return ledger == null ? List.of() : ledger.inDoubt();
+    }
+
+    /** How many creates of this gateway are in doubt (listed or not). */
+    long inDoubtCount() {
+        return ledger == null ? 0 : ledger.inDoubtCount();
+    }
+
     int knownJobs() {
         synchronized (lock) {
             return channels.size();
@@ -330,6 +348,7 @@ final class JobHub {
         }
         if (oldest != null) {
             channels.remove(oldest.jobId);
+            recorder.forgotten(oldest.jobId);
         }
     }
 
@@ -386,7 +405,9 @@ final class JobHub {
                 neverKnown = c.latest == null;
                 if (neverKnown || error instanceof JobNotFoundException) {
                     c.gone = true;
-                    channels.remove(c.jobId, c);
+                    if (channels.remove(c.jobId, c)) {
+                        recorder.forgotten(c.jobId);
+                    }
                     version++;
                 }
                 Frame notice = Notices.error(c.jobId, error);

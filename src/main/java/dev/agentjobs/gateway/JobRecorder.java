@@ -32,4 +32,8 @@ interface JobRecorder {
     default Mono<Void> followedUp(String jobId) {
         return Mono.empty();
     }
+
+    /** The hub forgot the job (ended, past its cap of jobs; or unknown upstream): whatever is kept of it can go. */
+    default void forgotten(String jobId) {
+    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.RateLimitedException;
+import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.gateway.HttpReplies.Refused;
 import dev.agentjobs.internal.JobJson;
 import io.netty.buffer.ByteBuf;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -31,6 +33,8 @@ final class Routes {
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     private static final Frame HEARTBEAT = Frame.comment("ping");
     private static final Frame END = Frame.comment("end");
+    /** Characters of an in-doubt create's prompt that {@code GET /jobs} shows, enough to recognise its job by. */
+    private static final int PROMPT_SHOWN = 200;
 
     private final Settings settings;
     private final JobHub hub;
@@ -157,7 +161,8 @@ final class Routes {
 
     private Publisher<Void> healthz(HttpServerResponse res) {
         ObjectNode n = HttpReplies.JSON.createObjectNode().put("status", "ok").put("storage", storage)
-                .put("jobs", hub.knownJobs()).put("watching", hub.watchedJobs()).put("streams", quota.total());
+                .put("jobs", hub.knownJobs()).put("watching", hub.watchedJobs()).put("streams", quota.total())
+                .put("inDoubt", hub.inDoubtCount());
         return HttpReplies.json(res, 200, n);
     }
 
@@ -205,6 +210,17 @@ final class Routes {
             JobEvent latest = hub.latest(c);
             jobs.add(JobJson.job(latest.job()).put("updatedAt", latest.at().toString()));
         }
+        if (before == Long.MAX_VALUE) {
+            // Creates whose job may or may not exist have no id to page by: listed whole on the first page.
+            ArrayNode inDoubt = n.putArray("inDoubt");
+            for (PromptRecord r : hub.inDoubt()) {
+                ObjectNode d = inDoubt.addObject().put("customId", r.customId()).put("status", "in_doubt")
+                        .put("attemptedAt", r.attemptedAt() == null ? null : r.attemptedAt().toString())
+                        .put("reason", r.lastError());
+                d.put("prompt", r.prompt().length() <= PROMPT_SHOWN ? r.prompt()
+                        : r.prompt().substring(0, PROMPT_SHOWN) + "…");
+            }
+        }
         if (page.size() == limit) {
             n.put("next", "/jobs?limit=" + limit + "&before=" + page.get(page.size() - 1).order);
         } else {
@@ -245,28 +261,37 @@ final class Routes {
 
     private Publisher<Void> jobEvents(HttpServerRequest req, HttpServerResponse res, String id, String principal) {
         EventId last = EventId.parse(req.requestHeaders().get("Last-Event-ID"));
-        return hub.channel(id).flatMap(c -> {
-            if (!quota.tryAcquire(principal)) {
-                return Mono.from(tooManyStreams(res));
-            }
+        return hub.channel(id).flatMap(c -> withStreamSlot(res, principal, () -> {
             JobHub.Opened opened = hub.openJob(c, last);
             if (opened == JobHub.Opened.NO_CONTENT) {
                 // The client saw the terminal event and reconnected by itself: 204 tells EventSource to stop.
-                quota.release(principal);
-                return Mono.from(HttpReplies.noContent(res));
+                return HttpReplies.noContent(res);
             }
-            return Mono.from(stream(res, opened, principal));
-        }).onErrorResume(e -> Mono.from(failure(res, e)));
+            return stream(res, opened);
+        })).onErrorResume(e -> Mono.from(failure(res, e)));
     }
 
     private Publisher<Void> feed(HttpServerRequest req, HttpServerResponse res, String principal) {
-        if (!quota.tryAcquire(principal)) {
-            return tooManyStreams(res);
-        }
-        return stream(res, hub.openFeed(EventId.parse(req.requestHeaders().get("Last-Event-ID"))), principal);
+        EventId last = EventId.parse(req.requestHeaders().get("Last-Event-ID"));
+        return withStreamSlot(res, principal, () -> stream(res, hub.openFeed(last)));
     }
 
-    private Publisher<Void> stream(HttpServerResponse res, JobHub.Opened opened, String principal) {
+    /**
+     * Runs {@code body} holding one of the principal's stream slots (429 when it has none left) and gives the slot
+     * back however the body ends: written to the end, cancelled by the client, failed, or thrown before it ever
+     * started (a slot kept by a throw would lower the token's cap for the gateway's lifetime).
+     */
+    private Mono<Void> withStreamSlot(HttpServerResponse res, String principal, Supplier<Publisher<Void>> body) {
+        return Mono.using(() -> quota.tryAcquire(principal),
+                taken -> Mono.from(taken ? body.get() : tooManyStreams(res)),
+                taken -> {
+                    if (taken) {
+                        quota.release(principal);
+                    }
+                });
+    }
+
+    private Publisher<Void> stream(HttpServerResponse res, JobHub.Opened opened) {
         res.status(200).header(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .header(HttpHeaderNames.CACHE_CONTROL, "no-cache").header("X-Accel-Buffering", "no");
         Flux<Frame> body = Flux.concat(Mono.just(retryHint), Flux.fromIterable(opened.replay()),
@@ -277,7 +302,6 @@ final class Routes {
                 .map(f -> Unpooled.wrappedBuffer(f.bytes()));
         // Flush each message at once: an event that waits in a buffer is an event the dashboard shows late.
         return res.send(out, b -> true).then().doFinally(s -> {
-            quota.release(principal);
             if (opened.live() != null) {
                 hub.release(opened.live());
             }

@@ -237,7 +237,8 @@ class FanoutCommandTest {
             assertThat(slow.stats().creates()).isEqualTo(3);
 
             CliHarness.Result second = fanout(input).assertExit(2);
-            assertThat(second.err()).contains("in use by another fanout run", ledger.getFileName() + ".lock",
+            assertThat(second.err()).contains("in use by another fanout or serve run",
+                    ledger.getFileName() + ".lock",
                     "--status");
             CliHarness.Result status = run(Map.of(), "fanout", "--status", "--json", "--ledger", ledger.toString())
                     .assertExit(0);

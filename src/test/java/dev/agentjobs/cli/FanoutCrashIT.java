@@ -145,7 +145,8 @@ class FanoutCrashIT {
                     "--ledger", ledger.toString(), "--base-url", sim.baseUrl(), "--create-rate", "none"));
             assertThat(second.awaitExit(Duration.ofSeconds(30))).as("a second run on the ledger in use")
                     .isEqualTo(2);
-            assertThat(second.err()).contains("in use by another fanout run (process " + p.pid() + ")",
+            assertThat(second.err()).contains(
+                    "in use by another fanout or serve run (process " + p.pid() + ")",
                     ledger.getFileName() + ".lock");
 
             p.terminate();

@@ -1,6 +1,10 @@
 package dev.agentjobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.agentjobs.fanout.LedgerException;
+import dev.agentjobs.fanout.LedgerLock;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +81,45 @@ class ServeCommandTest {
         assertThat(send(HttpRequest.newBuilder(URI.create(url + "healthz")).GET()).body()).contains("\"ledger");
         stop.run();
         assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(0);
+    }
+
+    @Test
+    void serveOnALedgerAnotherRunHolds_exits2NamingTheLock_andAFanoutIsRefusedWhileItServes(@TempDir Path dir)
+            throws Exception {
+        Path ledger = dir.resolve("shared.db");
+        try (LedgerLock fanoutRun = LedgerLock.acquire(ledger)) {
+            CompletableFuture<Runnable> shutdownHook = new CompletableFuture<>();
+            CliHarness.Capture capture = new CliHarness.Capture(Map.of(), shutdownHook::complete);
+            Future<Integer> exit = thread.submit(() -> Main.run(capture.context, "serve", "--simulate", "--port",
+                    "0", "--ledger", ledger.toString()));
+            assertThat(exitOrStop(exit, shutdownHook)).isEqualTo(2);
+            assertThat(capture.err.toString()).contains("in use by another fanout or serve run",
+                    ledger.getFileName() + ".lock");
+        }
+
+        CompletableFuture<Runnable> shutdownHook = new CompletableFuture<>();
+        CliHarness.Capture capture = new CliHarness.Capture(Map.of(), shutdownHook::complete);
+        Future<Integer> exit = thread.submit(() -> Main.run(capture.context, "serve", "--simulate", "--port", "0",
+                "--ledger", ledger.toString()));
+        Runnable stop = shutdownHook.get(20, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> LedgerLock.acquire(ledger)).isInstanceOf(LedgerException.class)
+                .extracting(e -> ((LedgerException) e).reason()).isEqualTo(LedgerException.Reason.LOCKED);
+        stop.run();
+        assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(0);
+        try (LedgerLock free = LedgerLock.acquire(ledger)) {
+            assertThat(free.ledger()).isEqualTo(ledger.toAbsolutePath());
+        }
+    }
+
+    /** The exit code; a command that serves instead of exiting is stopped, and the test fails. */
+    private static int exitOrStop(Future<Integer> exit, CompletableFuture<Runnable> shutdownHook) throws Exception {
+        try {
+            return exit.get(20, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            shutdownHook.getNow(() -> { }).run();
+            exit.get(20, TimeUnit.SECONDS);
+            throw new AssertionError("serve did not refuse the locked ledger: it served", e);
+        }
     }
 
     @Test

@@ -287,6 +287,26 @@ abstract class JobLedgerContractTest {
     }
 
     @Test
+    void findByJobId_givesEveryRowHoldingTheJob_inRegistrationOrder_andNothingForAnUnknownJob() {
+        await(ledger.register(PROJECT, prompts(0, 3)));
+        await(ledger.claimForCreate("p1", CreateRate.unlimited(), false, T0));
+        await(ledger.markCreated("p1", "job-1", T0));
+        await(ledger.claimForCreate("p2", CreateRate.unlimited(), false, T0));
+        await(ledger.markCreated("p2", "job-2", T0));
+        await(ledger.recordExisting("other", "watched-job-1", "job-1", T0.plusSeconds(1)));
+
+        assertThat(ledger.findByJobId("job-1").collectList().block(TIMEOUT))
+                .extracting(PromptRecord::customId, PromptRecord::project, PromptRecord::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("p1", PROJECT, PromptState.CREATED),
+                        org.assertj.core.groups.Tuple.tuple("watched-job-1", "other", PromptState.CREATED));
+        assertThat(ledger.findByJobId("job-2").map(PromptRecord::customId).collectList().block(TIMEOUT))
+                .containsExactly("p2");
+        assertThat(ledger.findByJobId("job-unknown").collectList().block(TIMEOUT)).isEmpty();
+        // A row still without a job (p0, PENDING) is never found, whatever the id asked for.
+        assertThat(ledger.findByJobId("").collectList().block(TIMEOUT)).isEmpty();
+    }
+
+    @Test
     void recordExisting_sameKeyAndJob_isIdempotentWhateverTheRowsState() {
         assertThat(await(ledger.recordExisting(PROJECT, "w", "job-1", T0))).isTrue();
         assertThat(await(ledger.recordExisting(PROJECT, "w", "job-1", T0.plusSeconds(1)))).isFalse();

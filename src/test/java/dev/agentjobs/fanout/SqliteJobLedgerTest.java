@@ -90,6 +90,30 @@ class SqliteJobLedgerTest {
     }
 
     @Test
+    void findByJobId_usesTheJobIdIndex_whichOpeningAVersion1FileWithoutItAdds() throws SQLException {
+        Path file = dir.resolve("index.ledger.db");
+        SqliteJobLedger.open(file, CLOCK).close();
+        // A file written before the index existed.
+        exec(file, "DROP INDEX prompts_by_job_id");
+        assertThat(query(file, "SELECT count(*) FROM sqlite_schema WHERE name = 'prompts_by_job_id'")).isEqualTo("0");
+
+        try (SqliteJobLedger ledger = SqliteJobLedger.open(file, CLOCK)) {
+            ledger.recordExisting("p", "w", "job-1", CLOCK.instant()).block(TIMEOUT);
+            assertThat(ledger.findByJobId("job-1").map(PromptRecord::customId).collectList().block(TIMEOUT))
+                    .containsExactly("w");
+        }
+        assertThat(pragma(file, "user_version")).isEqualTo(1);
+        try (Connection c = connect(file); Statement st = c.createStatement();
+             ResultSet plan = st.executeQuery("EXPLAIN QUERY PLAN SELECT * FROM prompts WHERE job_id = 'job-1'")) {
+            StringBuilder detail = new StringBuilder();
+            while (plan.next()) {
+                detail.append(plan.getString("detail"));
+            }
+            assertThat(detail.toString()).contains("USING INDEX prompts_by_job_id");
+        }
+    }
+
+    @Test
     void budget_isRebuiltFromTheFileAfterReopen() {
         Path file = dir.resolve("budget.ledger.db");
         CreateRate rate = new CreateRate(100, Duration.ofHours(1));

@@ -5,7 +5,9 @@ import static dev.agentjobs.gateway.GatewayHarness.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.agentjobs.fanout.CreateRate;
 import dev.agentjobs.fanout.JobLedger;
+import dev.agentjobs.fanout.PromptInput;
 import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.fanout.PromptState;
 import dev.agentjobs.fanout.SqliteJobLedger;
@@ -94,6 +96,38 @@ class GatewayLedgerTest {
         assertThat(rows).extracting(PromptRecord::prompt, PromptRecord::state).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("lost", PromptState.IN_DOUBT),
                 org.assertj.core.groups.Tuple.tuple("refused", PromptState.REJECTED));
+        JsonNode inDoubt = GatewayHarness.json(h.get("/jobs", bearer()).body()).get("inDoubt");
+        assertThat(inDoubt).extracting(d -> d.get("prompt").asText()).containsExactly("lost");
+        assertThat(GatewayHarness.json(h.get("/healthz", Map.of()).body()).get("inDoubt").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void createsACrashedGatewayLeftCreating_turnInDoubtAtStart_listedWithTheirAttemptTimeAndCounted() {
+        Path file = dir.resolve("crashed.ledger.db");
+        Instant attempted = Instant.parse("2025-03-01T10:15:30.123Z");
+        try (JobLedger crashed = SqliteJobLedger.open(file)) {
+            // A gateway's create claimed and sent, and a fan-out's: both processes died before the answer.
+            crashed.register("p", List.of(new PromptInput("gateway-crashedepoch-1", "lost in the crash"),
+                    new PromptInput("fanout-7", "a fan-out's"))).block(TIMEOUT);
+            crashed.claimForCreate("gateway-crashedepoch-1", CreateRate.unlimited(), false, attempted).block(TIMEOUT);
+            crashed.claimForCreate("fanout-7", CreateRate.unlimited(), false, attempted).block(TIMEOUT);
+        }
+        ledger = SqliteJobLedger.open(file);
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofMillis(300)), b -> b.ledger(ledger));
+
+        assertThat(ledger.get("gateway-crashedepoch-1").block(TIMEOUT).state()).isEqualTo(PromptState.IN_DOUBT);
+        assertThat(ledger.get("fanout-7").block(TIMEOUT).state()).isEqualTo(PromptState.IN_DOUBT);
+        JsonNode listed = GatewayHarness.json(h.get("/jobs", bearer()).body());
+        assertThat(listed.get("jobs")).isEmpty();
+        assertThat(listed.get("inDoubt")).hasSize(1);
+        JsonNode entry = listed.get("inDoubt").get(0);
+        assertThat(entry.get("customId").asText()).isEqualTo("gateway-crashedepoch-1");
+        assertThat(entry.get("status").asText()).isEqualTo("in_doubt");
+        assertThat(entry.get("attemptedAt").asText()).isEqualTo(attempted.toString());
+        assertThat(entry.get("prompt").asText()).isEqualTo("lost in the crash");
+        assertThat(entry.has("id")).isFalse();
+        assertThat(GatewayHarness.json(h.get("/healthz", Map.of()).body()).get("inDoubt").asLong()).isEqualTo(1);
+        assertThat(h.sim.stats().creates()).as("an in-doubt create is never sent again").isZero();
     }
 
     @Test
@@ -165,6 +199,33 @@ class GatewayLedgerTest {
         assertThat(ledger.get(GatewayLedger.BY_ID + "job-elsewhere").block(TIMEOUT))
                 .extracting(PromptRecord::state, PromptRecord::jobId, PromptRecord::prompt)
                 .containsExactly(PromptState.CREATED, "job-elsewhere", "");
+    }
+
+    @Test
+    void jobsTheHubForgets_areForgottenHereToo_andALaterLookUpOrFollowUpFindsTheirCreatesRow() {
+        ledger = SqliteJobLedger.open(dir.resolve("bounded.ledger.db"));
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofMillis(200)), b -> b.ledger(ledger).maxJobs(3));
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String id = h.create("job " + i);
+            awaitState(id, PromptState.COMPLETED);
+            ids.add(id);
+        }
+        // The hub keeps 3 ended jobs; what the ledger side remembers is bounded by that, not by every job ever.
+        assertThat(h.gateway.hub().ledger().rememberedJobs()).isEqualTo(3);
+
+        String first = ids.get(0);
+        assertThat(h.get("/jobs/" + first, bearer()).statusCode()).isEqualTo(200);
+        assertThat(h.post("/jobs/" + ids.get(1) + "/messages", "{\"prompt\":\"again\"}", bearer()).statusCode())
+                .isEqualTo(200);
+
+        // The forgotten jobs found their create's rows: no second row by id, and the follow-up reopened job 1's.
+        assertThat(record(ids.get(1))).extracting(PromptRecord::prompt, PromptRecord::state)
+                .containsExactly("job 1", PromptState.CREATED);
+        awaitState(ids.get(1), PromptState.COMPLETED);
+        List<PromptRecord> rows = ledger.find(Set.of()).collectList().block(TIMEOUT);
+        assertThat(rows).hasSize(6).allMatch(r -> !r.recordedById());
+        assertThat(h.gateway.hub().ledger().rememberedJobs()).isLessThanOrEqualTo(3);
     }
 
     private void restartWithTheLedgerReopened(Path file, JobLedger[] current) {
