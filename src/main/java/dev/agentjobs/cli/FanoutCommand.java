@@ -11,7 +11,7 @@ import dev.agentjobs.fanout.FanOutRun;
 import dev.agentjobs.fanout.JobLedger;
 import dev.agentjobs.fanout.LedgerException;
 import dev.agentjobs.fanout.LedgerLock;
-import dev.agentjobs.fanout.PromptRecord;
+import dev.agentjobs.fanout.PromptSummary;
 import dev.agentjobs.fanout.PromptState;
 import dev.agentjobs.fanout.SqliteJobLedger;
 import java.nio.file.Files;
@@ -313,7 +313,7 @@ final class FanoutCommand implements Callable<Integer> {
         }
         try (SqliteJobLedger ledger = openLedger(path)) {
             Map<PromptState, Long> counts = ledger.counts().block(DRAIN_LIMIT);
-            List<PromptRecord> inDoubt = ledger.find(EnumSet.of(PromptState.IN_DOUBT, PromptState.CREATING))
+            List<PromptSummary> inDoubt = ledger.summaries(EnumSet.of(PromptState.IN_DOUBT, PromptState.CREATING))
                     .collectList().block(DRAIN_LIMIT);
             if (output.json) {
                 ObjectNode n = JSON.createObjectNode();
@@ -329,7 +329,7 @@ final class FanoutCommand implements Callable<Integer> {
                 context.out().println("ledger " + path);
                 counts.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> context.out().printf(
                         "%-12s %7d%n", e.getKey().name().toLowerCase(Locale.ROOT), e.getValue()));
-                for (PromptRecord r : inDoubt) {
+                for (PromptSummary r : inDoubt) {
                     context.out().println(TerminalText.escape("in doubt: " + r.customId() + "  create attempted "
                             + r.attemptedAt() + (r.lastError() == null ? "" : "  " + context.redact(r.lastError()))));
                 }
@@ -342,24 +342,27 @@ final class FanoutCommand implements Callable<Integer> {
     }
 
     private void listInDoubt(JobLedger ledger, Set<String> ids) {
-        List<PromptRecord> inDoubt = ledger.find(EnumSet.of(PromptState.IN_DOUBT))
+        List<PromptSummary> inDoubt = ledger.summaries(EnumSet.of(PromptState.IN_DOUBT))
                 .filter(r -> ids.contains(r.customId())).collectList().block(DRAIN_LIMIT);
         if (inDoubt.isEmpty()) {
             return;
         }
         context.err().println(inDoubt.size() + " prompt(s) in doubt: a job may or may not exist for each; check"
                 + " the project, then run again with --retry-in-doubt for those that have none:");
-        for (PromptRecord r : inDoubt) {
+        for (PromptSummary r : inDoubt) {
             context.err().println(TerminalText.escape("  " + r.customId() + "  create attempted " + r.attemptedAt()));
         }
         context.err().flush();
     }
 
-    private static Map<PromptState, Long> countsOf(JobLedger ledger, Set<String> ids) {
-        Map<PromptState, Long> counts = new EnumMap<>(PromptState.class);
-        ledger.find(Set.of()).filter(r -> ids.contains(r.customId()))
-                .toIterable().forEach(r -> counts.merge(r.state(), 1L, Long::sum));
-        return counts;
+    /** Counts per state of the input's prompts, streamed from the ledger without their texts. */
+    static Map<PromptState, Long> countsOf(JobLedger ledger, Set<String> ids) {
+        return ledger.summaries(Set.of()).filter(r -> ids.contains(r.customId()))
+                .reduce(new EnumMap<PromptState, Long>(PromptState.class), (counts, r) -> {
+                    counts.merge(r.state(), 1L, Long::sum);
+                    return counts;
+                })
+                .block(DRAIN_LIMIT);
     }
 
     /** The code of the most urgent outcome: in doubt, then errors (or prompts left), then failures. */

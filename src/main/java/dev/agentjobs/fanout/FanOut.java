@@ -100,7 +100,7 @@ public final class FanOut {
                 settled.add(s);
             }
         }
-        return ledger.find(settled).map(FanOutResult::of);
+        return ledger.summaries(settled).map(FanOutResult::of);
     }
 
     /** The ledger this fan-out records in. */

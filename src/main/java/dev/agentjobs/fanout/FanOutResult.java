@@ -79,6 +79,11 @@ public record FanOutResult(String customId, String jobId, PromptState state, Str
      * {@link FanOut#recorded} lists for prompts settled by earlier runs.
      */
     public static FanOutResult of(PromptRecord r) {
+        return of(r.summary());
+    }
+
+    /** As {@link #of(PromptRecord)}, from a row read without its prompt text. */
+    public static FanOutResult of(PromptSummary r) {
         boolean ok = r.state() == PromptState.COMPLETED || r.state() == PromptState.FAILED
                 || r.state() == PromptState.ARCHIVED;
         if (ok) {

@@ -176,11 +176,12 @@ public final class FanOutRun {
     }
 
     private Flux<FanOutResult> work(Set<String> ids) {
-        Mono<List<PromptRecord>> created = ledger.find(EnumSet.of(PromptState.CREATED))
+        // Rows without their texts: a create reads its one prompt in its claim, so no prompt text is held here.
+        Mono<List<PromptSummary>> created = ledger.summaries(EnumSet.of(PromptState.CREATED))
                 .filter(r -> ids.contains(r.customId())).collectList();
         Set<PromptState> creatable = options.retryInDoubt()
                 ? EnumSet.of(PromptState.PENDING, PromptState.IN_DOUBT) : EnumSet.of(PromptState.PENDING);
-        Mono<List<String>> toCreate = ledger.find(creatable).map(PromptRecord::customId)
+        Mono<List<String>> toCreate = ledger.summaries(creatable).map(PromptSummary::customId)
                 .filter(ids::contains).collectList();
         return Mono.zip(created, toCreate).publishOn(scheduler).flatMapMany(t -> {
             // Jobs that exist already are watched at once and take their slot even past maxActive.

@@ -108,6 +108,11 @@ public final class InMemoryJobLedger implements JobLedger {
     }
 
     @Override
+    public Flux<PromptSummary> summaries(Set<PromptState> states) {
+        return find(states).map(PromptRecord::summary);
+    }
+
+    @Override
     public Mono<PromptRecord> get(String customId) {
         Objects.requireNonNull(customId, "customId");
         return locked(() -> prompts.get(customId));
@@ -161,8 +166,22 @@ public final class InMemoryJobLedger implements JobLedger {
     @Override
     public Mono<Void> markCreated(String customId, String jobId, Instant now) {
         Objects.requireNonNull(jobId, "jobId");
-        return move(customId, PromptState.CREATED, now, (r, at) ->
-                with(r, PromptState.CREATED, jobId, r.prLink(), null, r.attempts(), r.attemptedAt(), at));
+        return move(customId, PromptState.CREATED, now, (r, at) -> {
+            restamp(r, at);
+            return with(r, PromptState.CREATED, jobId, r.prLink(), null, r.attempts(), r.attemptedAt(), at);
+        });
+    }
+
+    /**
+     * The claim's create-log entry moves to the acceptance time {@code at}: the client's own retries may have
+     * sent the create well after the claim, and the server counts it from then, so the slot stays taken until
+     * {@code at} plus the window (never earlier than the claim's time).
+     */
+    private void restamp(PromptRecord r, Instant at) {
+        List<Instant> log = createLog.get(r.project());
+        if (log != null && r.attemptedAt() != null && at.isAfter(r.attemptedAt()) && log.remove(r.attemptedAt())) {
+            log.add(insertionPoint(log, at), at);
+        }
     }
 
     @Override

@@ -72,8 +72,24 @@ public interface JobLedger extends AutoCloseable {
      */
     Mono<List<PromptRecord>> recoverInterrupted(String reason, Instant now);
 
-    /** The prompts in any of {@code states} (all when empty), in registration order. */
+    /**
+     * The prompts in any of {@code states} (all when empty), in registration order, with their texts. An
+     * implementation reads them in bounded pages, not all at once; a caller that needs no prompt text uses
+     * {@link #summaries} instead, which costs a fraction of the memory.
+     */
     Flux<PromptRecord> find(Set<PromptState> states);
+
+    /**
+     * The prompts in any of {@code states} (all when empty), in registration order, without their texts: for
+     * scans over a large ledger (which keys are left, counts per state, what to watch again). Read in bounded
+     * pages, each its own short read, so neither the caller nor the ledger holds every row at once and writes are
+     * not held up behind a long scan.
+     *
+     * <pre>{@code
+     * ledger.summaries(EnumSet.of(PromptState.PENDING)).map(PromptSummary::customId).count().block();
+     * }</pre>
+     */
+    Flux<PromptSummary> summaries(Set<PromptState> states);
 
     /** One prompt by key; empty when it is not in the ledger. */
     Mono<PromptRecord> get(String customId);

@@ -40,4 +40,10 @@ public record PromptRecord(String customId, String project, String prompt, Promp
     public boolean recordedById() {
         return prompt.isEmpty();
     }
+
+    /** This row without its prompt text. */
+    public PromptSummary summary() {
+        return new PromptSummary(customId, project, state, jobId, prLink, lastError, attempts, attemptedAt,
+                updatedAt);
+    }
 }

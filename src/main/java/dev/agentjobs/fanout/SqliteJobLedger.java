@@ -1,6 +1,7 @@
 package dev.agentjobs.fanout;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +55,10 @@ import reactor.core.publisher.Mono;
  */
 public final class SqliteJobLedger implements JobLedger {
 
+    // Rows per read of a scan: a page of records holds up to 64 prompts' texts (256 KiB at most each).
+    private static final int RECORD_PAGE = 64;
+    private static final int SUMMARY_PAGE = 512;
+
     private final Path file;
     private final Clock clock;
     private final LedgerWriter writer;
@@ -105,7 +110,24 @@ public final class SqliteJobLedger implements JobLedger {
     @Override
     public Flux<PromptRecord> find(Set<PromptState> states) {
         Set<PromptState> wanted = Set.copyOf(states);
-        return writer.submit(store -> store.find(wanted)).flatMapIterable(list -> list);
+        return paged((store, after) -> store.findPage(wanted, after, RECORD_PAGE));
+    }
+
+    @Override
+    public Flux<PromptSummary> summaries(Set<PromptState> states) {
+        Set<PromptState> wanted = Set.copyOf(states);
+        return paged((store, after) -> store.summaryPage(wanted, after, SUMMARY_PAGE));
+    }
+
+    /** Reads page after page, each its own operation on the writer, so a long scan never holds up a commit. */
+    private <T> Flux<T> paged(PageRead<T> read) {
+        return writer.submit(store -> read.page(store, 0L))
+                .expand(page -> page.last() ? Mono.empty() : writer.submit(store -> read.page(store, page.afterSeq())))
+                .concatMapIterable(SqliteLedgerStore.Page::rows);
+    }
+
+    private interface PageRead<T> {
+        SqliteLedgerStore.Page<T> page(SqliteLedgerStore store, long afterSeq) throws SQLException;
     }
 
     @Override

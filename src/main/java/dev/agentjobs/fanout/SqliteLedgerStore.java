@@ -29,6 +29,8 @@ final class SqliteLedgerStore implements AutoCloseable {
 
     private static final String COLUMNS =
             "custom_id, project, prompt, state, job_id, pr_link, last_error, attempts, attempted_at, updated_at";
+    private static final String SUMMARY_COLUMNS =
+            "custom_id, project, state, job_id, pr_link, last_error, attempts, attempted_at, updated_at";
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
@@ -123,6 +125,50 @@ final class SqliteLedgerStore implements AutoCloseable {
         return found;
     }
 
+    /**
+     * One page of a scan: its rows, the {@code seq} the next page starts after, and whether it is the last (it
+     * came back short).
+     */
+    record Page<T>(List<T> rows, long afterSeq, boolean last) {
+    }
+
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Up to {@code limit} rows in {@code states} after {@code afterSeq}, with their prompts. */
+    Page<PromptRecord> findPage(Set<PromptState> states, long afterSeq, int limit) throws SQLException {
+        return page(COLUMNS, states, afterSeq, limit, SqliteLedgerStore::record);
+    }
+
+    /** As {@link #findPage}, without reading the prompt column at all. */
+    Page<PromptSummary> summaryPage(Set<PromptState> states, long afterSeq, int limit) throws SQLException {
+        return page(SUMMARY_COLUMNS, states, afterSeq, limit, rs -> new PromptSummary(rs.getString(1),
+                rs.getString(2), PromptState.valueOf(rs.getString(3)), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getInt(7), instant(rs.getString(8)), instant(rs.getString(9))));
+    }
+
+    private <T> Page<T> page(String columns, Set<PromptState> states, long afterSeq, int limit, RowReader<T> reader)
+            throws SQLException {
+        // Keyset paging on seq (unique, registration order): each page is an index range, however deep the scan.
+        String in = states.isEmpty() ? "" : " AND state IN (" + states.stream()
+                .map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", ")) + ")";
+        PreparedStatement select = ps("SELECT " + columns + ", seq FROM prompts WHERE seq > ?" + in
+                + " ORDER BY seq LIMIT ?");
+        select.setLong(1, afterSeq);
+        select.setInt(2, limit);
+        List<T> rows = new ArrayList<>();
+        long last = afterSeq;
+        try (ResultSet rs = select.executeQuery()) {
+            int seqColumn = rs.getMetaData().getColumnCount();   // seq is selected last
+            while (rs.next()) {
+                rows.add(reader.read(rs));
+                last = rs.getLong(seqColumn);
+            }
+        }
+        return new Page<>(rows, last, rows.size() < limit);
+    }
+
     List<PromptRecord> findByJobId(String jobId) throws SQLException {
         PreparedStatement select = ps("SELECT " + COLUMNS + " FROM prompts WHERE job_id = ? ORDER BY seq");
         select.setString(1, jobId);
@@ -180,6 +226,10 @@ final class SqliteLedgerStore implements AutoCloseable {
         move(customId, PromptState.CREATED);
         update("UPDATE prompts SET state = 'CREATED', job_id = ?, last_error = NULL, updated_at = ? "
                 + "WHERE custom_id = ?", jobId, text(now), customId);
+        // The claim's create-log entry moves to the acceptance time: the client's own retries may have sent the
+        // create long after the claim, and the server counts it from then. max(): never earlier than the claim.
+        update("UPDATE create_log SET at = max(at, ?) WHERE id = "
+                + "(SELECT id FROM create_log WHERE custom_id = ? ORDER BY id DESC LIMIT 1)", text(now), customId);
     }
 
     void markInDoubt(String customId, String reason, Instant now) throws SQLException {

@@ -136,6 +136,41 @@ abstract class JobLedgerContractTest {
     }
 
     @Test
+    void summariesAndFind_readEveryRowAcrossPages_inRegistrationOrder_summariesWithoutTexts() {
+        int n = 1300;   // more than two pages of summaries, twenty of records
+        await(ledger.register(PROJECT, prompts(0, n)));
+        claim("p7", T0);
+        await(ledger.markCreated("p7", "job-7", T0));
+
+        List<PromptSummary> all = ledger.summaries(Set.of()).collectList().block(TIMEOUT);
+        assertThat(all).extracting(PromptSummary::customId)
+                .containsExactlyElementsOf(IntStream.range(0, n).mapToObj(i -> "p" + i).toList());
+        assertThat(all.get(7)).isEqualTo(row("p7").summary());
+        assertThat(ledger.summaries(Set.of(PromptState.CREATED)).map(PromptSummary::jobId).collectList()
+                .block(TIMEOUT)).containsExactly("job-7");
+        assertThat(ledger.summaries(Set.of(PromptState.PENDING)).count().block(TIMEOUT)).isEqualTo(n - 1);
+        assertThat(ledger.find(Set.of(PromptState.PENDING)).map(PromptRecord::customId).collectList()
+                .block(TIMEOUT)).hasSize(n - 1).doesNotContain("p7").startsWith("p0", "p1").endsWith("p" + (n - 1));
+    }
+
+    @Test
+    void markCreated_movesTheClaimsCreateLogEntryToTheAcceptanceTime() {
+        // The client's own retries sent the create ten minutes after the claim: the server counts it from then.
+        CreateRate rate = new CreateRate(1, Duration.ofHours(1));
+        await(ledger.register(PROJECT, prompts(0, 2)));
+        assertThat(await(ledger.claimForCreate("p0", rate, false, T0)).outcome()).isEqualTo(Outcome.CLAIMED);
+        Instant accepted = T0.plus(Duration.ofMinutes(10));
+        await(ledger.markCreated("p0", "job-0", accepted));
+
+        assertThat(await(ledger.createsSince(PROJECT, T0))).containsExactly(accepted);
+        ClaimResult early = await(ledger.claimForCreate("p1", rate, false, T0.plus(Duration.ofHours(1))));
+        assertThat(early.outcome()).isEqualTo(Outcome.OVER_BUDGET);
+        assertThat(early.notBefore()).isEqualTo(accepted.plus(Duration.ofHours(1)));
+        assertThat(await(ledger.claimForCreate("p1", rate, false, early.notBefore())).outcome())
+                .isEqualTo(Outcome.CLAIMED);
+    }
+
+    @Test
     void claim_thenCreated_thenFinished_recordsEachStep() {
         await(ledger.register(PROJECT, prompts(0, 1)));
         Instant t1 = T0.plusSeconds(1);
