@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentjobs.fanout.LedgerLock;
+import dev.agentjobs.fanout.PromptInput;
 import dev.agentjobs.fanout.PromptState;
+import dev.agentjobs.fanout.SqliteJobLedger;
+import dev.agentjobs.testing.CountingJobLedger;
 import dev.agentjobs.simulator.AgentJobsSimulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +77,21 @@ class FanoutCommandTest {
         }
         assertThat(sim.stats().requests()).as("nothing sent").isZero();
         assertThat(FanoutCommand.defaultLedger(input, false)).doesNotExist();
+    }
+
+    @Test
+    void countsOf_10000PromptLedger_countsTheInputsKeysWithoutReadingAPromptText() {
+        List<PromptInput> input = IntStream.rangeClosed(1, 10_000)
+                .mapToObj(i -> new PromptInput(String.valueOf(i), "Refresh page " + i)).toList();
+        try (SqliteJobLedger sqlite = SqliteJobLedger.open(dir.resolve("big.ledger.db"))) {
+            sqlite.register("docs", input).block(Duration.ofSeconds(30));
+            sqlite.register("docs", List.of(new PromptInput("not-in-the-input", "x"))).block(Duration.ofSeconds(5));
+            CountingJobLedger counting = new CountingJobLedger(sqlite);
+            Set<String> ids = input.stream().map(PromptInput::customId).collect(Collectors.toSet());
+
+            assertThat(FanoutCommand.countsOf(counting, ids)).containsExactly(Map.entry(PromptState.PENDING, 10_000L));
+            assertThat(counting.promptsRead()).isZero();
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.agentjobs.api.UnauthorizedException;
 import dev.agentjobs.poll.PollPolicy;
 import dev.agentjobs.testing.BudgetedJobsApi;
 import dev.agentjobs.testing.BudgetedJobsApi.Scripted;
+import dev.agentjobs.testing.CountingJobLedger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -123,6 +124,28 @@ class FanOutTest {
         assertThat(run.completed).isTrue();
         assertThat(api.refused()).isZero();
         assertThat(api.maxCreatesInAnyWindow()).isEqualTo(10);
+    }
+
+    @Test
+    void fanOut_startOver10000Prompts_readsNoPromptTextButTheOnesItClaims() {
+        List<PromptInput> input = prompts(10_000);
+        ledger.register(PROJECT, input).block();
+        for (int i = 1; i <= 5; i++) {   // jobs of an earlier run, watched again
+            ledger.claimForCreate("p" + i, CreateRate.unlimited(), false, Instant.EPOCH).block();
+            ledger.markCreated("p" + i, "job_old" + i, Instant.EPOCH).block();
+        }
+        CountingJobLedger counting = new CountingJobLedger(ledger);
+        BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
+        FanOutRun run = FanOut.create(api, counting).start(Flux.fromIterable(input),
+                options().createRate(new CreateRate(10, HOUR)).build());
+        Disposable subscription = run.results().subscribe();
+        advance(Duration.ofMinutes(1));
+
+        // The five earlier creates count in this hour's budget of ten.
+        assertThat(api.creates()).isEqualTo(5);
+        assertThat(counting.promptsClaimed()).isEqualTo(5);
+        assertThat(counting.promptsRead()).as("prompt texts read besides the claims").isZero();
+        subscription.dispose();
     }
 
     @Test
