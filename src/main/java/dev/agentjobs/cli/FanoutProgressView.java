@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -47,6 +48,10 @@ abstract class FanoutProgressView implements AutoCloseable {
         sb.append("; ").append(p.createsInWindow()).append(" creates in the budget window");
         if (!p.createTimeLeft().isZero()) {
             sb.append(", creating done in ~").append(human(p.createTimeLeft()));
+        }
+        if (p.createsPausedUntil() != null) {
+            sb.append("; creates paused until ").append(p.createsPausedUntil().truncatedTo(ChronoUnit.SECONDS))
+                    .append(" (the server refused one)");
         }
         return sb.toString();
     }

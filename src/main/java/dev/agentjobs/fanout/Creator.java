@@ -116,7 +116,8 @@ final class Creator {
         }
         if (e instanceof RateLimitedException || e instanceof TransportException) {
             // Refused, or never sent: the server did not act, so the claim and its budget entry go back.
-            Duration wait = ((AgentJobsException) e).retryAfter().orElseGet(this::nextBackoff);
+            // Capped: a proxy answering Retry-After of a year must not stop the run silently for a year.
+            Duration wait = ((AgentJobsException) e).retryAfter().map(this::capped).orElseGet(this::nextBackoff);
             pausedUntilMillis = Math.max(pausedUntilMillis, nowMillis() + wait.toMillis());
             return ledger.releaseClaim(id, message, clock.get()).thenReturn(new Step(null, Duration.ZERO));
         }
@@ -150,6 +151,16 @@ final class Creator {
         }
         long wait = pausedUntilMillis - nowMillis();
         return wait > 0 ? Mono.delay(Duration.ofMillis(wait), scheduler).then() : Mono.empty();
+    }
+
+    private Duration capped(Duration retryAfter) {
+        return retryAfter.compareTo(options.maxRefusalBackoff()) > 0 ? options.maxRefusalBackoff() : retryAfter;
+    }
+
+    /** Until when creates wait after a refusal, or {@code null} when they do not. */
+    Instant pausedUntil() {
+        long until = pausedUntilMillis;
+        return until > nowMillis() ? Instant.ofEpochMilli(until) : null;
     }
 
     private Duration nextBackoff() {

@@ -104,7 +104,11 @@ public final class FanOutOptions {
         return refusalBackoff;
     }
 
-    /** The longest wait after consecutive refusals. */
+    /**
+     * The longest wait after a refusal: caps the backoff of consecutive refusals and a server's {@code Retry-After}
+     * alike (a proxy answering a year must not stall the run for a year; a create refused again early only waits
+     * again).
+     */
     public Duration maxRefusalBackoff() {
         return maxRefusalBackoff;
     }
@@ -193,7 +197,8 @@ public final class FanOutOptions {
 
         /**
          * The wait after a refused create when the server named none (30 s by default), doubling per refusal in
-         * a row up to {@code max} (10 min by default). A {@code Retry-After} always wins.
+         * a row up to {@code max} (10 min by default). A {@code Retry-After} wins over the backoff, capped at
+         * {@code max} too; while creates wait, {@link FanOutProgress#createsPausedUntil()} says until when.
          */
         public Builder refusalBackoff(Duration first, Duration max) {
             Objects.requireNonNull(first, "refusalBackoff");

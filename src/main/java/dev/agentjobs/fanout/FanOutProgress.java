@@ -27,11 +27,14 @@ import java.util.Objects;
  * @param createsInWindow creates counted in the budget's current window (the last hour by default)
  * @param createTimeLeft  how long until the last create still to send may leave, by the budget alone (zero when
  *                        the budget holds nothing back); jobs still take their own time after that
+ * @param createsPausedUntil until when creates wait because the server refused one (a 429, its
+ *                        {@code Retry-After} capped at {@link FanOutOptions#maxRefusalBackoff()}), or {@code null}
+ *                        when they do not wait for that
  * @param at              when these counts were read
  */
 public record FanOutProgress(long pending, long creating, long active, long completed, long failed, long archived,
                              long inDoubt, long rejected, long errors, int createsInWindow, Duration createTimeLeft,
-                             Instant at) {
+                             Instant createsPausedUntil, Instant at) {
 
     public FanOutProgress {
         Objects.requireNonNull(createTimeLeft, "createTimeLeft");
@@ -40,11 +43,11 @@ public record FanOutProgress(long pending, long creating, long active, long comp
 
     /** Progress from a ledger's {@link JobLedger#counts()}. */
     static FanOutProgress of(Map<PromptState, Long> counts, int createsInWindow, Duration createTimeLeft,
-                             Instant at) {
+                             Instant createsPausedUntil, Instant at) {
         return new FanOutProgress(n(counts, PromptState.PENDING), n(counts, PromptState.CREATING),
                 n(counts, PromptState.CREATED), n(counts, PromptState.COMPLETED), n(counts, PromptState.FAILED),
                 n(counts, PromptState.ARCHIVED), n(counts, PromptState.IN_DOUBT), n(counts, PromptState.REJECTED),
-                n(counts, PromptState.ERROR), createsInWindow, createTimeLeft, at);
+                n(counts, PromptState.ERROR), createsInWindow, createTimeLeft, createsPausedUntil, at);
     }
 
     private static long n(Map<PromptState, Long> counts, PromptState state) {

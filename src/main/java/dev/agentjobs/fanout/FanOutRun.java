@@ -139,7 +139,8 @@ public final class FanOutRun {
                         long toSend = counts.getOrDefault(PromptState.PENDING, 0L)
                                 + (options.retryInDoubt() ? counts.getOrDefault(PromptState.IN_DOUBT, 0L) : 0L);
                         Duration left = BudgetForecast.timeLeft(t.getT2(), rate, toSend, now);
-                        return FanOutProgress.of(counts, rate.isUnlimited() ? 0 : t.getT2().size(), left, now);
+                        return FanOutProgress.of(counts, rate.isUnlimited() ? 0 : t.getT2().size(), left,
+                                creator.pausedUntil(), now);
                     });
         });
     }

@@ -224,6 +224,24 @@ class FanOutTest {
     }
 
     @Test
+    void fanOut_429WithAYearLongRetryAfter_waitsOnlyTheMaximumAndProgressShowsUntilWhen() {
+        BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
+        api.failNextCreates(new Scripted(new RateLimitedException("create: HTTP 429", null, 429, "slow down",
+                Duration.ofDays(365), null), false));
+        Running run = new Running(api, prompts(1), options().createRate(CreateRate.unlimited())
+                .refusalBackoff(Duration.ofSeconds(30), Duration.ofMinutes(10)).build());
+        advance(Duration.ofMinutes(5));
+        assertThat(api.creates()).isZero();
+        assertThat(run.run.snapshot().block(Duration.ofSeconds(1)).createsPausedUntil())
+                .isEqualTo(Instant.EPOCH.plus(Duration.ofMinutes(10)));
+        advance(Duration.ofMinutes(5));
+        assertThat(api.acceptedCreates()).containsExactly(Duration.ofMinutes(10).toMillis());
+        assertThat(run.run.snapshot().block(Duration.ofSeconds(1)).createsPausedUntil()).isNull();
+        advance(Duration.ofMinutes(5));
+        assertThat(run.completed).isTrue();
+    }
+
+    @Test
     void fanOut_429WithoutRetryAfter_backsOffDoublingPerRefusalInARow() {
         BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
         RateLimitedException refused = new RateLimitedException("create: HTTP 429", null, 429, null, null, null);
