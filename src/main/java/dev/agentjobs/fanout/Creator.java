@@ -1,6 +1,7 @@
 package dev.agentjobs.fanout;
 
 import dev.agentjobs.api.AgentJobsException;
+import dev.agentjobs.api.ClientClosedException;
 import dev.agentjobs.api.ForbiddenException;
 import dev.agentjobs.api.InvalidRequestException;
 import dev.agentjobs.api.Job;
@@ -11,6 +12,7 @@ import dev.agentjobs.api.UnauthorizedException;
 import dev.agentjobs.fanout.FanOutResult.ErrorKind;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -84,7 +86,7 @@ final class Creator {
         // No read first: the claim checks the state itself and hands back the row with the prompt to send.
         Instant at = clock.get();
         return ledger.claimForCreate(customId, options.createRate(), options.retryInDoubt(), at)
-                .publishOn(scheduler)
+                .flatMap(claim -> hop(customId, claim))
                 .flatMap(claim -> switch (claim.outcome()) {
                     case NOT_CLAIMABLE -> Mono.just(new Step(NOT_MINE, null));
                     // Wait for the budget, then claim again: never a burst past it.
@@ -95,6 +97,17 @@ final class Creator {
                                     clock.get()).thenReturn(new Step(NOT_MINE, null))
                             : post(claim.claimed(), at);
                 });
+    }
+
+    /**
+     * Back to the run's scheduler after a claim. When the scheduler refuses (the client's event loop is closed),
+     * nothing was sent: a claimed row goes back to {@code PENDING} rather than staying {@code CREATING}.
+     */
+    private Mono<ClaimResult> hop(String customId, ClaimResult claim) {
+        return Mono.just(claim).publishOn(scheduler).onErrorResume(RejectedExecutionException.class,
+                e -> claim.outcome() != ClaimResult.Outcome.CLAIMED ? Mono.error(e)
+                        : ledger.releaseClaim(customId, "the run's scheduler refused work before this create was"
+                                + " sent: " + e.getMessage(), clock.get()).then(Mono.error(e)));
     }
 
     private Mono<Step> post(PromptRecord record, Instant at) {
@@ -121,8 +134,10 @@ final class Creator {
             pausedUntilMillis = Math.max(pausedUntilMillis, nowMillis() + wait.toMillis());
             return ledger.releaseClaim(id, message, clock.get()).thenReturn(new Step(null, Duration.ZERO));
         }
-        if (e instanceof UnauthorizedException || e instanceof ForbiddenException) {
-            // The key is wrong for every prompt alike: stop, and leave this one PENDING for a run with a good key.
+        if (e instanceof UnauthorizedException || e instanceof ForbiddenException
+                || e instanceof ClientClosedException) {
+            // The key is wrong for every prompt alike, or the client closed before sending (nothing left, so no
+            // job exists): stop, and leave this one PENDING for a run with a good key or an open client.
             stopped = true;
             stopError = (RuntimeException) e;
             return ledger.releaseClaim(id, message, clock.get()).then(Mono.error(e));

@@ -2,6 +2,7 @@ package dev.agentjobs.http;
 
 import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.AgentJobsListener;
+import dev.agentjobs.api.ClientClosedException;
 import dev.agentjobs.api.ApiCall;
 import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
@@ -24,7 +25,7 @@ import reactor.netty.http.client.HttpClientResponse;
  * cancels the request (or its place in the queue) and frees its permit. Each attempt, from its permit to the
  * last body byte, is bounded by {@link TransportSettings#attemptTimeout()}.
  *
- * <p>After {@link #closeLater()} every new attempt fails with an {@link IllegalStateException}, which no
+ * <p>After {@link #closeLater()} every new attempt fails with a {@link ClientClosedException} (an {@link IllegalStateException}), which no
  * retry rule touches.
  */
 public final class JobsTransport {
@@ -104,7 +105,7 @@ public final class JobsTransport {
 
     private Mono<Job> attempt(ApiCall call, String jobId, String url, byte[] body) {
         if (closed.get()) {
-            return Mono.error(new IllegalStateException("agentjobs client is closed: "
+            return Mono.error(new ClientClosedException("agentjobs client is closed: "
                     + ErrorMapper.label(call, jobId) + " not sent"));
         }
         AttemptTracker tracker = new AttemptTracker();

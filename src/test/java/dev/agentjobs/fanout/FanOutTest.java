@@ -2,6 +2,7 @@ package dev.agentjobs.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentjobs.api.ClientClosedException;
 import dev.agentjobs.api.InvalidRequestException;
 import dev.agentjobs.api.OutcomeUnknownException;
 import dev.agentjobs.api.RateLimitedException;
@@ -293,6 +294,21 @@ class FanOutTest {
         assertThat(api.creates()).isZero();
         assertThat(counts()).containsExactly(Map.entry(PromptState.PENDING, 5L));
         assertThat(row("p1").lastError()).contains("401");
+    }
+
+    @Test
+    void fanOut_clientClosedBeforeSending_releasesTheClaimInsteadOfInDoubt() {
+        BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
+        api.failNextCreates(new Scripted(new ClientClosedException("agentjobs client is closed: create not sent"),
+                false));
+        Running run = new Running(api, prompts(3), options().createRate(CreateRate.unlimited())
+                .createsInFlight(1).build());
+        advance(Duration.ofMinutes(1));
+
+        assertThat(run.error.get()).isInstanceOf(ClientClosedException.class);
+        assertThat(api.creates()).isZero();
+        assertThat(counts()).containsExactly(Map.entry(PromptState.PENDING, 3L));
+        assertThat(ledger.createsSince(PROJECT, Instant.EPOCH).block()).isEmpty();
     }
 
     @Test
