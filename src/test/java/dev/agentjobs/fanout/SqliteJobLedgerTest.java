@@ -63,7 +63,8 @@ class SqliteJobLedgerTest {
             assertThat(await(ledger.get("p1")).state()).isEqualTo(PromptState.CREATING);
             assertThat(ledger.find(Set.of()).map(PromptRecord::customId).collectList().block(TIMEOUT))
                     .containsExactly("p0", "p1", "p2");
-            assertThat(await(ledger.createsSince(PROJECT, T0))).containsExactly(T0.plusSeconds(1),
+            // p0's entry carries its acceptance time (markCreated), p1's its claim time.
+            assertThat(await(ledger.createsSince(PROJECT, T0))).containsExactly(T0.plusSeconds(2),
                     T0.plusSeconds(3));
             assertThat(await(ledger.recoverInterrupted("crash", T0.plusSeconds(9))))
                     .extracting(PromptRecord::customId).containsExactly("p1");
