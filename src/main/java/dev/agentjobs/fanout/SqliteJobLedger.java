@@ -121,9 +121,15 @@ public final class SqliteJobLedger implements JobLedger {
 
     /** Reads page after page, each its own operation on the writer, so a long scan never holds up a commit. */
     private <T> Flux<T> paged(PageRead<T> read) {
-        return writer.submit(store -> read.page(store, 0L))
-                .expand(page -> page.last() ? Mono.empty() : writer.submit(store -> read.page(store, page.afterSeq())))
-                .concatMapIterable(SqliteLedgerStore.Page::rows);
+        return pagedAfter(read, 0L);
+    }
+
+    // Each page's rows, then the next page read once they are consumed. Not expand(): it subscribes the step after
+    // the last page on the requesting thread, so the scan would complete off the writer thread.
+    private <T> Flux<T> pagedAfter(PageRead<T> read, long afterSeq) {
+        return writer.submit(store -> read.page(store, afterSeq)).flatMapMany(page -> page.last()
+                ? Flux.fromIterable(page.rows())
+                : Flux.fromIterable(page.rows()).concatWith(Flux.defer(() -> pagedAfter(read, page.afterSeq()))));
     }
 
     private interface PageRead<T> {
