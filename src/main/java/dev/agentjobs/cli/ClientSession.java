@@ -138,6 +138,11 @@ final class ClientSession implements AutoCloseable {
         return JobWatcher.builder(client).policy(policy).build();
     }
 
+    /** As {@link #watcher(PollPolicy)}, planning with the model of {@code --model-file} if one was given. */
+    JobWatcher watcher(PollPolicy policy, ModelFileOption modelFile) {
+        return modelFile.apply(JobWatcher.builder(client).policy(policy)).build();
+    }
+
     @Override
     public void close() {
         try {
