@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 
@@ -180,15 +181,15 @@ public final class DurationModel {
      * The age by which a fraction {@code q} (in (0, 1)) of jobs end, by the current fit; empty while the model is
      * not ready or when the fit places less than {@code q} of its mass (jobs still running older than any seen).
      */
-    public java.util.Optional<Duration> quantile(double q) {
+    public Optional<Duration> quantile(double q) {
         if (!(q > 0 && q < 1)) {
             throw new IllegalArgumentException("q must be within (0, 1), was " + q);
         }
         DurationFit f = fit;
         if (f == null || f.quantile(q) >= DurationGrid.horizon()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(seconds(f.quantile(q)));
+        return Optional.of(seconds(f.quantile(q)));
     }
 
     /** How many times a change of durations was detected (and the model forgot what it learned before). */
