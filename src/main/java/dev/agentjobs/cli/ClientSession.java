@@ -133,12 +133,10 @@ final class ClientSession implements AutoCloseable {
         return simulator != null;
     }
 
-    /** A watcher over this session's client; its polls run on the client's event loop. */
-    JobWatcher watcher(PollPolicy policy) {
-        return JobWatcher.builder(client).policy(policy).build();
-    }
-
-    /** As {@link #watcher(PollPolicy)}, planning with the model of {@code --model-file} if one was given. */
+    /**
+     * A watcher over this session's client (its polls run on the client's event loop), planning with the model
+     * of {@code --model-file} if one was given.
+     */
     JobWatcher watcher(PollPolicy policy, ModelFileOption modelFile) {
         return modelFile.apply(JobWatcher.builder(client).policy(policy)).build();
     }
