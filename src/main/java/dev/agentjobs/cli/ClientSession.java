@@ -133,9 +133,12 @@ final class ClientSession implements AutoCloseable {
         return simulator != null;
     }
 
-    /** A watcher over this session's client; its polls run on the client's event loop. */
-    JobWatcher watcher(PollPolicy policy) {
-        return JobWatcher.builder(client).policy(policy).build();
+    /**
+     * A watcher over this session's client (its polls run on the client's event loop), planning with the model
+     * of {@code --model-file} if one was given.
+     */
+    JobWatcher watcher(PollPolicy policy, ModelFileOption modelFile) {
+        return modelFile.apply(JobWatcher.builder(client).policy(policy)).build();
     }
 
     @Override

@@ -32,6 +32,9 @@ final class MessageCommand extends ClientCommand {
     @Mixin
     PollOptions poll;
 
+    @Mixin
+    ModelFileOption modelFile;
+
     MessageCommand(CliContext context) {
         super(context);
     }
@@ -40,9 +43,10 @@ final class MessageCommand extends ClientCommand {
     void checkArguments() {
         requireJobId(jobId);
         prompt = promptInput.resolve(promptArgument, context);
-        if (!waitForEnd && poll.anySet()) {
+        if (!waitForEnd && (poll.anySet() || modelFile.file != null)) {
             throw new UsageException("--deadline, --interval and the other poll flags only apply with --wait");
         }
+        modelFile.load(poll.adaptive());
     }
 
     @Override
@@ -54,6 +58,10 @@ final class MessageCommand extends ClientCommand {
         }
         PollPolicy policy = poll.toPolicy(session.simulated());
         progress.messageSent(jobId);
-        return follow(session.watcher(policy).followUp(jobId, prompt), printer, policy.deadline());
+        try {
+            return follow(session.watcher(policy, modelFile).followUp(jobId, prompt), printer, policy.deadline());
+        } finally {
+            modelFile.save(context.err());
+        }
     }
 }

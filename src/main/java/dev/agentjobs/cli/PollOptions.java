@@ -32,6 +32,7 @@ final class PollOptions {
     Duration firstPollDelay;
     Double jitter;
     Long maxPolls;
+    Duration targetLag;
     private Duration deadline;
     private boolean deadlineSet;
 
@@ -66,6 +67,14 @@ final class PollOptions {
         jitter = checked("--jitter", value, PollPolicy::jitter);
     }
 
+    @Option(names = "--target-lag", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Adaptive polling: plan each poll from the job's age and the durations of the jobs seen"
+                    + " end, for this mean delay between a job's end and the poll that sees it; at least 100ms."
+                    + " --max-interval still caps every interval.")
+    void targetLag(Duration value) {
+        targetLag = checked("--target-lag", value, PollPolicy::targetLag);
+    }
+
     @Option(names = "--max-polls", paramLabel = "N",
             description = "Give up (exit 4) after N polls; 0 for no cap (the default).")
     void maxPolls(long value) {
@@ -84,7 +93,12 @@ final class PollOptions {
     /** Whether any flag was given. */
     boolean anySet() {
         return deadlineSet || interval != null || maxInterval != null || multiplier != null
-                || firstPollDelay != null || jitter != null || maxPolls != null;
+                || firstPollDelay != null || jitter != null || maxPolls != null || targetLag != null;
+    }
+
+    /** Whether {@code --target-lag} turns adaptive polling on. */
+    boolean adaptive() {
+        return targetLag != null;
     }
 
     /**
@@ -113,6 +127,9 @@ final class PollOptions {
             }
             if (maxPolls != null) {
                 p = p.maxPolls(maxPolls);
+            }
+            if (targetLag != null) {
+                p = p.targetLag(targetLag);
             }
             return deadlineSet ? p.deadline(deadline) : p;
         } catch (IllegalArgumentException e) {

@@ -29,6 +29,9 @@ final class RunCommand extends ClientCommand {
     @Mixin
     PollOptions poll;
 
+    @Mixin
+    ModelFileOption modelFile;
+
     RunCommand(CliContext context) {
         super(context);
     }
@@ -36,6 +39,7 @@ final class RunCommand extends ClientCommand {
     @Override
     void checkArguments() {
         prompt = promptInput.resolve(promptArgument, context);
+        modelFile.load(poll.adaptive());
     }
 
     @Override
@@ -43,6 +47,10 @@ final class RunCommand extends ClientCommand {
         PollPolicy policy = poll.toPolicy(session.simulated());
         progress.createSent();
         // The deadline counts from here, so it covers the create too.
-        return follow(session.watcher(policy).submit(prompt), printer, policy.deadline());
+        try {
+            return follow(session.watcher(policy, modelFile).submit(prompt), printer, policy.deadline());
+        } finally {
+            modelFile.save(context.err());
+        }
     }
 }

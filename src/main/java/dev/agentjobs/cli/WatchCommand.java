@@ -19,6 +19,9 @@ final class WatchCommand extends ClientCommand {
     @Mixin
     PollOptions poll;
 
+    @Mixin
+    ModelFileOption modelFile;
+
     WatchCommand(CliContext context) {
         super(context);
     }
@@ -26,12 +29,17 @@ final class WatchCommand extends ClientCommand {
     @Override
     void checkArguments() {
         requireJobId(jobId);
+        modelFile.load(poll.adaptive());
     }
 
     @Override
     int execute(ClientSession session, Printer printer) {
         PollPolicy policy = poll.toPolicy(session.simulated());
         progress.jobKnown(jobId);
-        return follow(session.watcher(policy).watch(jobId), printer, policy.deadline());
+        try {
+            return follow(session.watcher(policy, modelFile).watch(jobId), printer, policy.deadline());
+        } finally {
+            modelFile.save(context.err());
+        }
     }
 }

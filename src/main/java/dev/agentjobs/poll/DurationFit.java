@@ -70,30 +70,38 @@ final class DurationFit {
 
     /**
      * Efron's redistribute-to-the-right, which is the Kaplan-Meier estimate: a job last seen running at an
-     * age in bin k ended later, so its unit of mass goes to the bins after k in proportion to what they hold
-     * (the jobs that were still running there too). Mass with nowhere to go (no job seen ending later) is
-     * returned: it lies past everything known.
+     * age in bin k ended later, so its weight goes to every observation after bin k, ended or still running,
+     * in proportion to what each holds; a running one passes what it received on with its own weight. Weight
+     * with nowhere to go (no observation later) is returned: it lies past everything known. In a bin, ends
+     * come before cut-offs (the KM convention for ties). The censored weights must reach the later censored
+     * ones too: handed to ended jobs only, a burst of young running jobs would be spread over the few short
+     * jobs that ended so far, and the estimate would say most jobs end by the oldest age yet seen.
+     *
+     * <p>Where the jobs running in a bin outnumber every observation after it, their weight is returned as past
+     * the known instead. KM would hand it all to those few later ends (in a burst of submissions, an end read
+     * one poll after the oldest running jobs were last seen running is "later" than the whole burst), and say
+     * every job ends by then.
      */
     private static double redistributeToTheRight(double[] mass, double[] censored) {
-        double beyond = 0;
         double after = 0;
-        for (double m : mass) {
-            after += m;
-        }
         for (int k = 0; k < mass.length; k++) {
-            after -= mass[k];
-            if (censored[k] <= 0) {
+            after += mass[k] + censored[k];
+        }
+        // Every observation right of the current bin carries its own weight times this multiplier.
+        double multiplier = 1;
+        double beyond = 0;
+        for (int k = 0; k < mass.length; k++) {
+            after -= mass[k] + censored[k];
+            mass[k] *= multiplier;
+            double carried = censored[k] * multiplier;
+            if (carried <= 0) {
                 continue;
             }
-            if (after <= 0) {
-                beyond += censored[k];
-                continue;
+            if (censored[k] >= after) {
+                beyond += carried;
+            } else {
+                multiplier += carried / after;
             }
-            double scale = 1 + censored[k] / after;
-            for (int j = k + 1; j < mass.length; j++) {
-                mass[j] *= scale;
-            }
-            after *= scale;
         }
         return beyond;
     }

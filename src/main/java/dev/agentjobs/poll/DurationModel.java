@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 
@@ -29,6 +30,12 @@ import java.util.function.ToDoubleFunction;
  * expects lower its hazard before they end. Until {@link #MIN_JOBS} ended the model is not ready and the
  * policy polls at a fixed interval.
  *
+ * <p>A sudden change (a slower model behind the API) is noticed by a {@link ShiftDetector}, which judges each
+ * job by the fit the model planned it with when it started. When it goes off, the model keeps what it learned
+ * only as a weak prior ({@value #PRIOR_AFTER_SHIFT} jobs' worth), learns no more from jobs started before the
+ * change, and keeps planning (it does not fall back to the cold schedule) while the new durations fill in.
+ * {@link #shiftsDetected()} counts the alarms.
+ *
  * <pre>{@code
  * Path file = Path.of("durations.json");
  * DurationModel model = Files.exists(file) ? DurationModel.load(file) : DurationModel.learning();
@@ -49,6 +56,8 @@ public final class DurationModel {
     public static final int MIN_JOBS = 30;
     /** Past this many jobs, older ones are discounted so the model keeps following the present. */
     static final double MEMORY_JOBS = 500;
+    /** After a shift, what was learned before weighs as this many jobs: enough to keep a shape, no more. */
+    static final double PRIOR_AFTER_SHIFT = 5;
     /** A trace of belief everywhere, so an interval no job was seen in yet still receives its job. */
     private static final double FLOOR = 1e-6;
 
@@ -59,6 +68,12 @@ public final class DurationModel {
     private double endedJobs;
     private double censoredJobs;
     private int sinceFit;
+    /** Null unless learning. */
+    private final ShiftDetector shifts;
+    /** Jobs whose tickets come before this started before the latest shift: they teach nothing more. */
+    private long learnFrom;
+    /** Once a shift discarded most of the data, the model keeps planning from the rest instead of going cold. */
+    private boolean keepPlanning;
     private final double[] scratch = new double[DurationGrid.BINS];
 
     private volatile DurationFit fit;
@@ -67,8 +82,11 @@ public final class DurationModel {
 
     /** Jobs being watched right now: each ran at least to its last poll's age. */
     interface InFlight {
-        /** Adds one to {@code histogram}'s bin of each running job's last age seen running. */
-        void addRunning(double[] histogram);
+        /**
+         * Adds one to {@code histogram}'s bin of each running job's last age seen running, for the jobs whose
+         * shift-test ticket is at least {@code fromSeq} (the others started before the latest shift).
+         */
+        void addRunning(double[] histogram, long fromSeq);
     }
 
     private DurationModel(boolean learning, double[] ended, double endedJobs, double[] censored, double censoredJobs,
@@ -79,6 +97,7 @@ public final class DurationModel {
         this.censored = censored;
         this.censoredJobs = censoredJobs;
         this.fit = fit;
+        this.shifts = learning ? new ShiftDetector() : null;
     }
 
     /** An empty model that learns from every job a watcher sees end. */
@@ -158,6 +177,31 @@ public final class DurationModel {
         return fit != null;
     }
 
+    /**
+     * The age by which a fraction {@code q} (in (0, 1)) of jobs end, by the current fit; empty while the model is
+     * not ready or when the fit places less than {@code q} of its mass (jobs still running older than any seen).
+     */
+    public Optional<Duration> quantile(double q) {
+        if (!(q > 0 && q < 1)) {
+            throw new IllegalArgumentException("q must be within (0, 1), was " + q);
+        }
+        DurationFit f = fit;
+        if (f == null || f.quantile(q) >= DurationGrid.horizon()) {
+            return Optional.empty();
+        }
+        return Optional.of(seconds(f.quantile(q)));
+    }
+
+    /** How many times a change of durations was detected (and the model forgot what it learned before). */
+    public synchronized long shiftsDetected() {
+        return shifts == null ? 0 : shifts.alarms();
+    }
+
+    /** Jobs whose score went into the shift test so far. */
+    synchronized long jobsJudged() {
+        return shifts == null ? 0 : shifts.scored();
+    }
+
     /** Whether jobs that end still teach it. */
     public boolean isLearning() {
         return learning;
@@ -168,7 +212,38 @@ public final class DurationModel {
         return fit;
     }
 
+    /**
+     * A job a watcher saw begin: its ticket for the shift test (null unless learning). The watcher passes it
+     * back with the job's end, or to {@link #settleRunning} / {@link #abandon}.
+     */
+    synchronized ShiftDetector.Ticket startJob() {
+        return shifts == null ? null : shifts.start(fit);
+    }
+
+    /** The job of {@code ticket} was seen running at an age that settles its score. */
+    void settleRunning(ShiftDetector.Ticket ticket, long ageMillis) {
+        if (!ticket.resolved) {
+            synchronized (this) {
+                afterTest(shifts.settle(ticket, ageMillis / 1000.0, Double.POSITIVE_INFINITY));
+            }
+        }
+    }
+
+    /** The job of {@code ticket} will not be scored (followed up, or otherwise no longer learned from). */
+    void abandon(ShiftDetector.Ticket ticket) {
+        if (!ticket.resolved) {
+            synchronized (this) {
+                afterTest(shifts.abandon(ticket));
+            }
+        }
+    }
+
     void observeEnded(long runningAgeMillis, long endedAgeMillis) {
+        observeEnded(runningAgeMillis, endedAgeMillis, null);
+    }
+
+    /** An ended job; {@code ticket} is its shift-test ticket, or null for a job learned from elsewhere. */
+    void observeEnded(long runningAgeMillis, long endedAgeMillis, ShiftDetector.Ticket ticket) {
         if (!learning) {
             return;
         }
@@ -176,6 +251,12 @@ public final class DurationModel {
         // An end read at the same age it was seen running (clock steps) still ended after it: 1 ms later.
         double hi = Math.max(endedAgeMillis, runningAgeMillis + 1) / 1000.0;
         synchronized (this) {
+            if (ticket != null) {
+                afterTest(shifts.settle(ticket, lo, hi));
+                if (ticket.seq < learnFrom) {
+                    return;
+                }
+            }
             DurationFit current = fit;
             int from = DurationGrid.bin(lo);
             int to = DurationGrid.bin(hi);
@@ -189,6 +270,30 @@ public final class DurationModel {
         }
     }
 
+    /**
+     * After a ticket settled: if the test went off, the jobs from {@code changeSeq} on show new durations.
+     * The old data stays as a prior of {@value #PRIOR_AFTER_SHIFT} jobs (a false alarm costs a few dozen jobs
+     * of coarser polls, not a cold start); jobs started before the change teach nothing more, running or ended.
+     */
+    private void afterTest(long changeSeq) {
+        if (changeSeq < 0) {
+            return;
+        }
+        learnFrom = Math.max(learnFrom, changeSeq);
+        double total = endedJobs + censoredJobs;
+        if (total > PRIOR_AFTER_SHIFT) {
+            double keep = PRIOR_AFTER_SHIFT / total;
+            for (int k = 0; k < ended.length; k++) {
+                ended[k] *= keep;
+                censored[k] *= keep;
+            }
+            endedJobs *= keep;
+            censoredJobs *= keep;
+        }
+        keepPlanning = true;
+        refit();
+    }
+
     /** Counts {@code source}'s running jobs as right-censored in every later fit, while it is reachable. */
     void register(InFlight source) {
         inFlight.removeIf(ref -> ref.get() == null);
@@ -200,10 +305,21 @@ public final class DurationModel {
     }
 
     void observeRunning(long runningAgeMillis) {
+        observeRunning(runningAgeMillis, null);
+    }
+
+    /** A job whose watch stopped before its end; {@code ticket} as for {@link #observeEnded}. */
+    void observeRunning(long runningAgeMillis, ShiftDetector.Ticket ticket) {
         if (!learning) {
             return;
         }
         synchronized (this) {
+            if (ticket != null) {
+                afterTest(shifts.settle(ticket, runningAgeMillis / 1000.0, Double.POSITIVE_INFINITY));
+                if (ticket.seq < learnFrom) {
+                    return;
+                }
+            }
             censored[DurationGrid.bin(runningAgeMillis / 1000.0)]++;
             censoredJobs++;
             learned();
@@ -246,12 +362,16 @@ public final class DurationModel {
             censoredJobs *= keep;
         }
         sinceFit++;
-        if (endedJobs < MIN_JOBS) {
+        if (endedJobs < MIN_JOBS && !keepPlanning) {
             fit = null;
         } else if (fit == null || sinceFit >= Math.max(1, endedJobs / 20)) {
-            fit = DurationFit.smoothed(ended, endedJobs, censoredWithRunning());
-            sinceFit = 0;
+            refit();
         }
+    }
+
+    private void refit() {
+        fit = endedJobs > 0 ? DurationFit.smoothed(ended, endedJobs, censoredWithRunning()) : null;
+        sinceFit = 0;
     }
 
     /**
@@ -264,7 +384,7 @@ public final class DurationModel {
         for (WeakReference<InFlight> ref : inFlight) {
             InFlight source = ref.get();
             if (source != null) {
-                source.addRunning(all);
+                source.addRunning(all, learnFrom);
             }
         }
         return all;
@@ -308,7 +428,9 @@ public final class DurationModel {
         DurationFit f = fit;
         String shape = f == null ? "not ready" : String.format(java.util.Locale.ROOT, "median %.0fs, p90 %.0fs",
                 f.quantile(0.5), f.quantile(0.9));
+        long shifted = shiftsDetected();
         return "DurationModel{" + (learning ? "learning" : "fixed") + ", " + String.format(java.util.Locale.ROOT,
-                "%.0f", endedJobs()) + " jobs ended, " + shape + '}';
+                "%.0f", endedJobs()) + " jobs ended, " + shape + (shifted > 0 ? ", " + shifted + " shifts" : "")
+                + '}';
     }
 }

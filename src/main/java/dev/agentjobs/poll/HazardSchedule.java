@@ -52,10 +52,16 @@ final class HazardSchedule {
     }
 
     /**
-     * The schedule whose expected mean lag is {@code targetLagSeconds}, or as close as the clamps allow.
+     * The schedule whose expected mean lag is {@code targetLag} seconds for the jobs that end where the fit
+     * knows (the rest are polled at the cap), or as close as the clamps allow.
      * The lag grows with {@code lambda} (every gap does), so a bisection on its logarithm finds it.
      */
-    static HazardSchedule calibrated(DurationFit fit, double targetLagSeconds, double minSeconds, double maxSeconds) {
+    static HazardSchedule calibrated(DurationFit fit, double targetLag, double minSeconds, double maxSeconds) {
+        // The mass past everything known is polled at the cap whatever lambda is: the target is for the rest.
+        // Priced into the target instead, a model still learning how long its jobs run (a burst of submissions:
+        // half its mass unknown) would crush every other interval to the floor to make up for it.
+        double unknown = fit.unplaced();
+        double targetLagSeconds = targetLag * (1 - unknown) + unknown * maxSeconds / 2;
         // The first-order estimate (mean lag = lambda / 2 E[h^-1/2]) brackets the answer within a few times.
         double guess = 2 * targetLagSeconds / Math.max(1e-9, meanInverseSqrtHazard(fit));
         double lo = guess / 16;

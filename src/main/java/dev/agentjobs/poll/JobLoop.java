@@ -51,6 +51,8 @@ final class JobLoop extends LatestFanout implements Runnable {
     private long runningAgeMillis = RESUMED;
     private static final long RESUMED = -1;
     private static final long FOLLOWED_UP = -2;
+    /** This job's part in the model's shift test while it is learned from (guarded by this); else null. */
+    private ShiftDetector.Ticket ticket;
 
     /** The timer or the request of the current step, whichever is live: what a stop must cancel. */
     private volatile Disposable pending;
@@ -261,22 +263,54 @@ final class JobLoop extends LatestFanout implements Runnable {
         }
     }
 
-    private synchronized void startLearning(long ageMillis) {
-        if (runningAgeMillis == RESUMED) {
-            runningAgeMillis = ageMillis;
+    // The model is only ever called without this loop's lock: a refit takes the model's lock, then each
+    // loop's (runningAgeMillis), so the other order could deadlock.
+    private void startLearning(long ageMillis) {
+        DurationModel model = engine.planner.model();
+        ShiftDetector.Ticket t = model.startJob();
+        boolean taken;
+        synchronized (this) {
+            taken = runningAgeMillis == RESUMED;
+            if (taken) {
+                runningAgeMillis = ageMillis;
+                ticket = t;
+            }
+        }
+        if (!taken && t != null) {
+            model.abandon(t);
         }
     }
 
     /** A poll read the job running at this age: the latest lower bound of its duration. */
-    private synchronized void noteRunning(long ageMillis) {
-        if (runningAgeMillis >= 0) {
-            runningAgeMillis = ageMillis;
+    private void noteRunning(long ageMillis) {
+        ShiftDetector.Ticket settled = null;
+        ShiftDetector.Ticket dropped = null;
+        synchronized (this) {
+            if (runningAgeMillis >= 0) {
+                runningAgeMillis = ageMillis;
+                if (ticket != null && ticket.settledByRunningAt(ageMillis)) {
+                    settled = ticket;
+                }
+            } else if (ticket != null) {
+                // Followed up since: its new run does not start at its creation, so it is not judged either.
+                dropped = ticket;
+                ticket = null;
+            }
+        }
+        if (settled != null) {
+            engine.planner.model().settleRunning(settled, ageMillis);
+        }
+        if (dropped != null) {
+            engine.planner.model().abandon(dropped);
         }
     }
 
-    /** The age this job was last seen running at, if it is learned from; negative otherwise. */
-    synchronized long runningAgeMillis() {
-        return runningAgeMillis;
+    /**
+     * The age this job was last seen running at, if it is learned from and its shift-test ticket (if any) is
+     * at least {@code fromSeq}; negative otherwise.
+     */
+    synchronized long runningAgeMillis(long fromSeq) {
+        return ticket != null && ticket.seq < fromSeq ? -1 : runningAgeMillis;
     }
 
     private synchronized boolean followedUp() {
@@ -286,23 +320,33 @@ final class JobLoop extends LatestFanout implements Runnable {
     /** The job ended, read at {@code endAgeMillis}: an interval-censored duration, if this watch saw it begin. */
     private void learnEnd(long endAgeMillis) {
         long running;
+        ShiftDetector.Ticket t;
         synchronized (this) {
             running = runningAgeMillis;
+            t = ticket;
+            ticket = null;
         }
         if (running >= 0) {
-            engine.planner.model().observeEnded(running, endAgeMillis);
+            engine.planner.model().observeEnded(running, endAgeMillis, t);
+        } else if (t != null) {
+            engine.planner.model().abandon(t);
         }
     }
 
     /** The watch stopped with the job still running: a right-censored duration, if this watch saw it begin. */
     private void learnStopped() {
         long running;
+        ShiftDetector.Ticket t;
         synchronized (this) {
             running = runningAgeMillis;
             runningAgeMillis = RESUMED;
+            t = ticket;
+            ticket = null;
         }
         if (running >= 0) {
-            engine.planner.model().observeRunning(running);
+            engine.planner.model().observeRunning(running, t);
+        } else if (t != null) {
+            engine.planner.model().abandon(t);
         }
     }
 

@@ -50,9 +50,9 @@ final class WatchEngine implements DurationModel.InFlight {
 
     /** The model's fit counts this engine's running jobs as right-censored (see {@link DurationModel}). */
     @Override
-    public void addRunning(double[] histogram) {
+    public void addRunning(double[] histogram, long fromSeq) {
         for (JobLoop loop : loops.values()) {
-            long age = loop.runningAgeMillis();
+            long age = loop.runningAgeMillis(fromSeq);
             if (age >= 0) {
                 histogram[DurationGrid.bin(age / 1000.0)]++;
             }

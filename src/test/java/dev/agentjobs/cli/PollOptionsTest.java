@@ -41,6 +41,20 @@ class PollOptionsTest {
     }
 
     @Test
+    void targetLag_turnsAdaptivePollingOn_keepingTheOtherFlags() {
+        PollOptions adaptive = parse("--target-lag", "5s", "--max-interval", "60s");
+        assertThat(adaptive.anySet()).isTrue();
+        assertThat(adaptive.adaptive()).isTrue();
+        PollPolicy p = adaptive.toPolicy(false);
+        assertThat(p.isAdaptive()).isTrue();
+        assertThat(p.targetLag()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(p.maxInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(parse().toPolicy(false).isAdaptive()).isFalse();
+        assertThatThrownBy(() -> parse("--target-lag", "50ms")).isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("--target-lag").hasMessageContaining("at least 100 ms");
+    }
+
+    @Test
     void valuesThePolicyRefuses_areParseErrorsNamingTheFlag() {
         assertThatThrownBy(() -> parse("--jitter", "1.5")).isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessageContaining("--jitter").hasMessageContaining("1.5");

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 import reactor.core.publisher.Mono;
 import reactor.test.scheduler.VirtualTimeScheduler;
@@ -37,7 +38,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 public final class Economy {
 
     static final int JOBS = 10_000;
-    private static final Duration SUBMIT_OVER = Duration.ofMinutes(10);
+    static final Duration SUBMIT_OVER = Duration.ofMinutes(10);
 
     private Economy() {
     }
@@ -72,12 +73,23 @@ public final class Economy {
     static final class Outcome {
         final long[] lagMillis;
         final int[] gets;
+        final boolean[] endedJob;
         int ended;
         int failed;
 
         Outcome(int jobs) {
             lagMillis = new long[jobs];
             gets = new int[jobs];
+            endedJob = new boolean[jobs];
+        }
+
+        /** How many of jobs [from, to) reached TERMINAL so far. */
+        int endedAmong(int from, int to) {
+            int n = 0;
+            for (int i = from; i < to; i++) {
+                n += endedJob[i] ? 1 : 0;
+            }
+            return n;
         }
 
         /** GETs per job, mean, p95 and max lag of jobs [from, to). */
@@ -103,6 +115,16 @@ public final class Economy {
      */
     static Outcome simulate(Workload workload, int jobs, long seed, PollPolicy policy,
                             IntFunction<DurationModel> modelForJob) {
+        return simulate(workload, jobs, seed, policy, modelForJob, SUBMIT_OVER, null);
+    }
+
+    /**
+     * As above, the jobs submitted evenly over {@code submitOver} ({@link #JOBS} of them; fewer over its
+     * share); {@code everySecond}, if given, is called each virtual second with the outcome so far.
+     */
+    static Outcome simulate(Workload workload, int jobs, long seed, PollPolicy policy,
+                            IntFunction<DurationModel> modelForJob, Duration submitOver,
+                            BiConsumer<Long, Outcome> everySecond) {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         Fleet fleet = new Fleet(time, seed, workload, jobs);
         Random jitter = new Random(seed);
@@ -111,7 +133,7 @@ public final class Economy {
         Outcome out = new Outcome(jobs);
         for (int i = 0; i < jobs; i++) {
             int job = i;
-            long submitAt = SUBMIT_OVER.toMillis() * i / JOBS;
+            long submitAt = submitOver.toMillis() * i / JOBS;
             time.schedule(() -> {
                 DurationModel model = modelForJob.apply(job);
                 JobWatcher watcher = model == null
@@ -121,13 +143,18 @@ public final class Economy {
                     if (event.kind() == JobEvent.Kind.TERMINAL) {
                         int ended = Fleet.index(event.jobId());
                         out.lagMillis[ended] = time.now(TimeUnit.MILLISECONDS) - fleet.endMillis[ended];
+                        out.endedJob[ended] = true;
                         out.ended++;
                     }
                 }, error -> out.failed++);
             }, submitAt, TimeUnit.MILLISECONDS);
         }
+        if (everySecond != null) {
+            time.schedulePeriodically(() -> everySecond.accept(time.now(TimeUnit.MILLISECONDS), out), 1, 1,
+                    TimeUnit.SECONDS);
+        }
         Duration deadline = policy.deadline() == null ? Duration.ofHours(3) : policy.deadline();
-        time.advanceTimeBy(SUBMIT_OVER.plus(deadline).plusMinutes(20));
+        time.advanceTimeBy(submitOver.plus(deadline).plusMinutes(20));
         watchers.values().forEach(JobWatcher::dispose);
         if (ownModel[0] != null) {
             ownModel[0].dispose();

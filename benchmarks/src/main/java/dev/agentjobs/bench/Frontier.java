@@ -27,6 +27,8 @@ import java.util.Map;
  *
  * <pre>
  * java -cp ... dev.agentjobs.bench.Frontier --dir benchmarks/results [--workloads lognormal,bimodal,shift]
+ *     [--adaptive-cap 60s]   (the adaptive families' maxInterval; default 30 s, the policy's)
+ *     [--report-only]        (rewrite ECONOMY.md from the JSON files in --dir)
  * </pre>
  */
 public final class Frontier {
@@ -37,6 +39,8 @@ public final class Frontier {
     /** The budgets of the issue: the default's GETs per job and the fixed 5 s loop's mean lag. */
     static final double BUDGET_GETS = 13;
     static final double BUDGET_LAG_MS = 2_500;
+    /** The adaptive families' maxInterval: the policy's default 30 s, or {@code --adaptive-cap}. */
+    private static Duration adaptiveCap = PollPolicy.defaults().maxInterval();
 
     private Frontier() {
     }
@@ -60,7 +64,17 @@ public final class Frontier {
         Map<String, String> opts = Args.parse(args);
         Path dir = Path.of(opts.getOrDefault("dir", "results"));
         long seed = Long.parseLong(opts.getOrDefault("seed", "42"));
+        if (opts.containsKey("adaptive-cap")) {
+            adaptiveCap = Duration.ofSeconds(Long.parseLong(opts.get("adaptive-cap").replace("s", "")));
+        }
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        if (opts.containsKey("report-only")) {
+            // Rewrites ECONOMY.md from the JSON already there (and the shift and cap files next to it).
+            @SuppressWarnings("unchecked")
+            Map<String, Object> saved = json.readValue(dir.resolve("economy-frontier.json").toFile(), Map.class);
+            Files.writeString(dir.resolve("ECONOMY.md"), FrontierReport.markdown(saved) + FrontierReport.extras(dir));
+            return;
+        }
         Map<String, Object> all = new LinkedHashMap<>();
         Map<String, List<Point>> byWorkload = new LinkedHashMap<>();
         for (String name : opts.getOrDefault("workloads", "lognormal,bimodal,shift").split(",")) {
@@ -83,7 +97,7 @@ public final class Frontier {
         }
         Files.createDirectories(dir);
         json.writeValue(dir.resolve("economy-frontier.json").toFile(), all);
-        Files.writeString(dir.resolve("ECONOMY.md"), FrontierReport.markdown(all));
+        Files.writeString(dir.resolve("ECONOMY.md"), FrontierReport.markdown(all) + FrontierReport.extras(dir));
         FrontierChart.write(byWorkload, dir.resolve("economy-frontier.png"));
     }
 
@@ -138,7 +152,7 @@ public final class Frontier {
     }
 
     static PollPolicy adaptive(double targetSeconds) {
-        return PollPolicy.adaptive(Duration.ofMillis(Math.round(targetSeconds * 1000)));
+        return PollPolicy.adaptive(Duration.ofMillis(Math.round(targetSeconds * 1000))).maxInterval(adaptiveCap);
     }
 
     private static String target(double s) {

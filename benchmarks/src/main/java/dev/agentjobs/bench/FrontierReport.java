@@ -1,5 +1,9 @@
 package dev.agentjobs.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +51,74 @@ final class FrontierReport {
             }
             appendOnline(md, (List<Map<String, Object>>) w.get("points"));
             md.append("\nModels after training: ").append(w.get("trainedModels")).append('\n');
+        }
+        return md.toString();
+    }
+
+    /**
+     * The sections that come from other runs, when their files are in {@code dir}: the shift detector's
+     * ({@link ShiftDetection}, {@code shift-detection.json}) and the adaptive families with a 60 s cap
+     * ({@code cap60/economy-frontier.json}), and the planning cost measured by JMH ({@code planning-cost.md}).
+     */
+    @SuppressWarnings("unchecked")
+    static String extras(Path dir) throws IOException {
+        StringBuilder md = new StringBuilder();
+        ObjectMapper json = new ObjectMapper();
+        Path cap = dir.resolve("cap60").resolve("economy-frontier.json");
+        if (Files.exists(cap)) {
+            Map<String, Object> all = json.readValue(cap.toFile(), Map.class);
+            md.append("\n## The adaptive families with maxInterval 60 s (`--adaptive-cap 60s`)\n\n")
+                    .append("The same runs, the adaptive policies capped at 60 s instead of the policy's 30 s (fixed and "
+                            + "default unchanged). Full table: `cap60/ECONOMY.md`.\n");
+            for (Map.Entry<String, Object> e : all.entrySet()) {
+                Map<String, Object> w = (Map<String, Object>) e.getValue();
+                md.append("\n").append(e.getKey()).append(":\n\n")
+                        .append("| family | mean lag at 13 GETs | p95 lag at 13 GETs | GETs at 2.5 s mean lag |\n")
+                        .append("|---|---:|---:|---:|\n");
+                Map<String, Object> summary = (Map<String, Object>) w.get("summary");
+                for (Map.Entry<String, Object> f : summary.entrySet()) {
+                    Map<String, Object> s = (Map<String, Object>) f.getValue();
+                    if (!s.containsKey("requestsPerJob")) {
+                        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", f.getKey(),
+                                seconds(s.get("meanLagMsAt13Gets")), seconds(s.get("p95LagMsAt13Gets")),
+                                number(s.get("getsAt2500msMeanLag"))));
+                    }
+                }
+            }
+        }
+        Path cost = dir.resolve("planning-cost.md");
+        if (Files.exists(cost)) {
+            md.append('\n').append(Files.readString(cost));
+        }
+        Path shift = dir.resolve("shift-detection.json");
+        if (Files.exists(shift)) {
+            md.append("\n## Shift detection (`ShiftDetection`, target lag 2.5 s, one model learning from cold)\n\n")
+                    .append("Alarms over 10,000 jobs per run, per seed. `burst`: the economy fleet (16.7 jobs a second "
+                            + "for 10 minutes; in `shift`, job 2,000 starts at 2 minutes, before the model could know the "
+                            + "first durations, so there is no change to detect, only a mixture). `steady`: a job every "
+                            + "5 s. Delay: seconds after the first slower job, slower jobs seen ended / submitted by "
+                            + "then; median moved: slower jobs seen ended when the model's median was first within "
+                            + "15% of the new 6 min.\n\n")
+                    .append("| fleet | workload | seed | alarms | alarm: s / ended / submitted | median moved: ended | "
+                            + "GETs/job after the shift | mean lag after | p95 lag after |\n")
+                    .append("|---|---|---:|---:|---|---:|---:|---:|---:|\n");
+            Map<String, Object> all = json.readValue(shift.toFile(), Map.class);
+            for (Object runs : all.values()) {
+                for (Map<String, Object> r : (List<Map<String, Object>>) runs) {
+                    List<Map<String, Object>> alarms = (List<Map<String, Object>>) r.get("alarmDetails");
+                    String first = alarms.isEmpty() || !alarms.get(0).containsKey("secondsAfterShift") ? "-"
+                            : alarms.get(0).get("secondsAfterShift") + " s / " + alarms.get(0).get("slowerJobsEnded")
+                            + " / " + alarms.get(0).get("slowerJobsSubmitted");
+                    Map<String, Object> moved = (Map<String, Object>) r.get("medianWithin15PercentOfNew");
+                    Map<String, Object> after = (Map<String, Object>) r.get("jobsAfterShift");
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                            r.get("fleet"), r.get("workload"), r.get("seed"), r.get("alarms"), first,
+                            moved == null ? "-" : moved.get("slowerJobsEnded"),
+                            after == null ? "-" : number(after.get("requestsPerJob")),
+                            after == null ? "-" : seconds(after.get("meanLagMs")),
+                            after == null ? "-" : seconds(after.get("p95LagMs"))));
+                }
+            }
         }
         return md.toString();
     }
