@@ -68,6 +68,11 @@ final class FanoutCommand implements Callable<Integer> {
     /** Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT). */
     static final int INTERRUPTED = 130;
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(15);
+    /**
+     * Bound on a read of the whole ledger (counts, catch-up, the in-doubt list): generous, since a million-row
+     * ledger takes tens of seconds to page through, but never unbounded.
+     */
+    private static final Duration SCAN_LIMIT = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(paramLabel = "FILE", arity = "0..1", description = "The prompts: a .txt or .jsonl file.")
@@ -290,12 +295,12 @@ final class FanoutCommand implements Callable<Integer> {
         List<FanOutResult> missing = fanOut.recorded()
                 .filter(r -> ids.contains(r.customId()) && !results.has(r.customId()))
                 .filter(r -> !(retryInDoubt && r.state() == PromptState.IN_DOUBT))
-                .collectList().block(DRAIN_LIMIT);
+                .collectList().block(SCAN_LIMIT);
         missing.stream().map(this::withoutSecrets).forEach(results::append);
     }
 
     private void warnRetry(JobLedger ledger) {
-        Map<PromptState, Long> counts = ledger.counts().block(DRAIN_LIMIT);
+        Map<PromptState, Long> counts = ledger.counts().block(SCAN_LIMIT);
         long n = counts.getOrDefault(PromptState.IN_DOUBT, 0L) + counts.getOrDefault(PromptState.CREATING, 0L);
         context.err().println("--retry-in-doubt: " + n + " prompt(s) in doubt will be posted again; a job may"
                 + " already exist for each, so this may create duplicates");
@@ -312,9 +317,9 @@ final class FanoutCommand implements Callable<Integer> {
             throw new UsageException("no ledger at " + path);
         }
         try (SqliteJobLedger ledger = openLedger(path)) {
-            Map<PromptState, Long> counts = ledger.counts().block(DRAIN_LIMIT);
+            Map<PromptState, Long> counts = ledger.counts().block(SCAN_LIMIT);
             List<PromptSummary> inDoubt = ledger.summaries(EnumSet.of(PromptState.IN_DOUBT, PromptState.CREATING))
-                    .collectList().block(DRAIN_LIMIT);
+                    .collectList().block(SCAN_LIMIT);
             if (output.json) {
                 ObjectNode n = JSON.createObjectNode();
                 n.put("ledger", path.toString());
@@ -343,7 +348,7 @@ final class FanoutCommand implements Callable<Integer> {
 
     private void listInDoubt(JobLedger ledger, Set<String> ids) {
         List<PromptSummary> inDoubt = ledger.summaries(EnumSet.of(PromptState.IN_DOUBT))
-                .filter(r -> ids.contains(r.customId())).collectList().block(DRAIN_LIMIT);
+                .filter(r -> ids.contains(r.customId())).collectList().block(SCAN_LIMIT);
         if (inDoubt.isEmpty()) {
             return;
         }
@@ -362,7 +367,7 @@ final class FanoutCommand implements Callable<Integer> {
                     counts.merge(r.state(), 1L, Long::sum);
                     return counts;
                 })
-                .block(DRAIN_LIMIT);
+                .block(SCAN_LIMIT);
     }
 
     /** The code of the most urgent outcome: in doubt, then errors (or prompts left), then failures. */

@@ -81,11 +81,12 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 lock = LedgerLock.acquire(file);
                 return new LedgerHandle(lock, SqliteJobLedger.open(file));
-            } catch (LedgerException e) {
+            } catch (RuntimeException e) {
                 if (lock != null) {
                     lock.close();
                 }
-                throw new UsageException("--ledger " + file + ": " + e.getMessage(), e);
+                throw e instanceof LedgerException le
+                        ? new UsageException("--ledger " + file + ": " + le.getMessage(), le) : e;
             }
         }
 

@@ -251,8 +251,13 @@ final class JobLoop extends LatestFanout implements Runnable {
                         engine.clock.instant()));
             }
             if (ending) {
-                learnEnd(age);
-                end(null);
+                try {
+                    learnEnd(age);
+                } finally {
+                    // The loop already claimed its end: a failing model must not leave it registered and its
+                    // subscribers waiting (finish() would return at once now).
+                    end(null);
+                }
                 return;
             }
         }
