@@ -6,7 +6,7 @@ import reactor.blockhound.integration.BlockHoundIntegration;
 /**
  * Teaches the suite's BlockHound that SQLite's native calls block (BlockHound knows Java's I/O, not a JNI
  * library's): any JDBC call that leaks onto an event loop or a parallel thread then fails the test that made
- * it, as a {@code Thread.sleep} would. Loaded by BlockHound through {@code META-INF/services}.
+ * it, as any blocking JDK call would. Loaded by BlockHound through {@code META-INF/services}.
  */
 public final class SqliteBlockingCalls implements BlockHoundIntegration {
 
