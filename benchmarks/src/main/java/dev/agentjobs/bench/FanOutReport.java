@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,12 +33,7 @@ public final class FanOutReport {
 
     public static void main(String[] args) throws IOException {
         Map<String, String> opts = Args.parse(args);
-        List<JsonNode> runs = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(Args.required(opts, "in")))) {
-            if (!line.isBlank()) {
-                runs.add(JSON.readTree(line));
-            }
-        }
+        List<JsonNode> runs = Report.readRuns(Path.of(Args.required(opts, "in")));
         ObjectNode report = JSON.createObjectNode();
         JsonNode machine = JSON.readTree(Path.of(Args.required(opts, "machine")).toFile());
         report.set("machine", machine);
@@ -50,7 +44,7 @@ public final class FanOutReport {
                     && r.path("status").asText().equals("ok")).toList();
             m.put("rounds", ok.size());
             for (String f : FIGURES) {
-                m.put(f, median(ok.stream().mapToDouble(r -> r.path(f).asDouble()).sorted().toArray()));
+                m.put(f, Report.median(ok, f));
             }
         }
         double ratio = medians.path("sqlite").path("cpuMicrosPerPrompt").asDouble()
@@ -93,14 +87,5 @@ public final class FanOutReport {
                 machine.path("pinning").asText(), machine.path("loadAverage").asText(),
                 machine.path("commit").asText("unknown")));
         return sb.toString();
-    }
-
-    private static double median(double[] sorted) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int mid = sorted.length / 2;
-        double m = sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-        return Math.round(m * 100) / 100.0;
     }
 }

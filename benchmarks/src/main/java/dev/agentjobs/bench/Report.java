@@ -35,12 +35,7 @@ public final class Report {
 
     public static void main(String[] args) throws IOException {
         Map<String, String> opts = Args.parse(args);
-        List<JsonNode> runs = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of(Args.required(opts, "in")))) {
-            if (!line.isBlank()) {
-                runs.add(JSON.readTree(line));
-            }
-        }
+        List<JsonNode> runs = readRuns(Path.of(Args.required(opts, "in")));
         ObjectNode report = JSON.createObjectNode();
         report.set("machine", JSON.readTree(Path.of(Args.required(opts, "machine")).toFile()));
         ArrayNode results = report.putArray("results");
@@ -107,6 +102,17 @@ public final class Report {
             out.add(r);
         }
         return out;
+    }
+
+    /** The runs of a raw JSON-lines file, one object a line; blank lines skipped. */
+    static List<JsonNode> readRuns(Path file) throws IOException {
+        List<JsonNode> runs = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                runs.add(JSON.readTree(line));
+            }
+        }
+        return runs;
     }
 
     static double median(List<JsonNode> nodes, String field) {
