@@ -1,14 +1,22 @@
 package dev.agentjobs.api;
 
+import dev.agentjobs.http.AppResources;
 import dev.agentjobs.http.JobsTransport;
 import dev.agentjobs.http.TransportSettings;
+import dev.agentjobs.internal.ClientInternals;
+import dev.agentjobs.internal.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * Client for the agent-jobs API: create a job, get it, send it a follow-up message. Each call is a lazy
@@ -41,9 +49,13 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
 
     private AgentJobsClient(Builder b) {
         this.settings = b.copy();
+        // Only a client given a registry touches Micrometer (MicrometerMetrics is loaded by Metrics.micrometer).
+        Metrics metrics = b.meterRegistry == null ? Metrics.NONE : Metrics.micrometer(b.meterRegistry, b.projectId);
         this.transport = new JobsTransport(new TransportSettings(b.baseUrl, b.projectId, b.apiKey,
                 b.connectTimeout, b.responseTimeout, b.attemptTimeout, b.maxConnections, b.maxIdleTime,
-                b.eventLoopThreads, b.maxResponseBytes, b.listener, b.clock, b.scheduler, b.userAgent));
+                b.eventLoopThreads, b.maxResponseBytes, b.listener, b.clock, b.scheduler, b.userAgent,
+                new AppResources(b.httpClientCustomizer, b.loopResources, b.connectionProvider, metrics)));
+        ClientInternals.register(this, metrics);
     }
 
     /** A builder with the defaults; {@link Builder#projectId} and {@link Builder#apiKey} must be set. */
@@ -177,6 +189,10 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler;
         private String userAgent = "agentjobs/0.1";
+        private UnaryOperator<HttpClient> httpClientCustomizer = UnaryOperator.identity();
+        private LoopResources loopResources;
+        private ConnectionProvider connectionProvider;
+        private MeterRegistry meterRegistry;
 
         private Builder() {
         }
@@ -339,6 +355,61 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
             return this;
         }
 
+        /**
+         * Configures the Reactor Netty {@link HttpClient} the client sends with: a proxy, TLS trust, a wiretap,
+         * Reactor Netty's own metrics, request hooks. Applied once, at {@link #build()}, before what the client
+         * cannot do without, which it therefore cannot undo: requests are never resent by Reactor Netty (a create
+         * that may have reached the server is never sent twice), redirects are not followed, this builder's
+         * timeouts and headers hold, and at most {@link #maxConnections} requests are in flight. The customizer
+         * must not swap the pool or the event loops (the build fails if it does): lend those with
+         * {@link #connectionProvider} and {@link #loopResources}.
+         *
+         * <pre>{@code
+         * AgentJobsClient.builder().projectId("p").apiKey(key)
+         *         .httpClientCustomizer(http -> http
+         *                 .proxy(p -> p.type(ProxyProvider.Proxy.HTTP).host("proxy.internal").port(3128))
+         *                 .secure(ssl -> ssl.sslContext(corporateTrust))
+         *                 .metrics(true, uri -> "/v2/agent/{project}/job"))
+         *         .build();
+         * }</pre>
+         */
+        public Builder httpClientCustomizer(UnaryOperator<HttpClient> value) {
+            this.httpClientCustomizer = Objects.requireNonNull(value, "httpClientCustomizer");
+            return this;
+        }
+
+        /**
+         * The application's event loops (Spring's {@code ReactorResourceFactory.getLoopResources()}, for
+         * instance) instead of the client's own thread: requests and timers run on them. The client never
+         * disposes them; {@link #eventLoopThreads} is then ignored.
+         */
+        public Builder loopResources(LoopResources value) {
+            this.loopResources = Objects.requireNonNull(value, "loopResources");
+            return this;
+        }
+
+        /**
+         * The application's connection pool instead of the client's own. The client never disposes it, and still
+         * sends at most {@link #maxConnections} requests at once, queueing the rest itself; {@link #maxIdleTime}
+         * is then the pool's business.
+         */
+        public Builder connectionProvider(ConnectionProvider value) {
+            this.connectionProvider = Objects.requireNonNull(value, "connectionProvider");
+            return this;
+        }
+
+        /**
+         * Records the client's metrics, and those of the watchers built on it, into {@code registry}: request
+         * timers by call and outcome, polls, deferred polls by reason, active watches and subscribers, events by
+         * kind and status, job durations, requests in flight and queued, and the circuit breakers through
+         * Resilience4j's own binding (see the README's metrics table). Needs micrometer-core and
+         * resilience4j-micrometer on the class path; without this call neither is loaded.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+            return this;
+        }
+
         /** Builds the client; it starts its event loop lazily, on the first request. */
         public AgentJobsClient build() {
             if (projectId == null) {
@@ -367,6 +438,10 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
             b.clock = clock;
             b.scheduler = scheduler;
             b.userAgent = userAgent;
+            b.httpClientCustomizer = httpClientCustomizer;
+            b.loopResources = loopResources;
+            b.connectionProvider = connectionProvider;
+            b.meterRegistry = meterRegistry;
             return b;
         }
 
@@ -377,7 +452,10 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
                     + ", attemptTimeout=" + attemptTimeout
                     + ", maxConnections=" + maxConnections + ", maxIdleTime=" + maxIdleTime
                     + ", eventLoopThreads=" + eventLoopThreads + ", maxResponseBytes=" + maxResponseBytes
-                    + ", retryPolicy=" + retryPolicy;
+                    + ", retryPolicy=" + retryPolicy
+                    + (loopResources == null ? "" : ", loopResources=lent")
+                    + (connectionProvider == null ? "" : ", connectionProvider=lent")
+                    + (meterRegistry == null ? "" : ", metrics=on");
         }
     }
 }

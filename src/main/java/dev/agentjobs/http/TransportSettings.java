@@ -13,11 +13,13 @@ import reactor.core.scheduler.Scheduler;
  * @param responseTimeout the longest silence while a response is due (Reactor Netty's idle timeout)
  * @param attemptTimeout  the longest one attempt may take in all: connect, write, status line, whole body
  * @param scheduler       the scheduler for delays, or {@code null} for the transport's own event loop
+ * @param app             what the embedding application lends: HttpClient customizer, loops, pool, metrics
  */
 public record TransportSettings(URI baseUrl, String projectId, ApiKey apiKey, Duration connectTimeout,
                                 Duration responseTimeout, Duration attemptTimeout, int maxConnections,
                                 Duration maxIdleTime, int eventLoopThreads, int maxResponseBytes,
-                                AgentJobsListener listener, Clock clock, Scheduler scheduler, String userAgent) {
+                                AgentJobsListener listener, Clock clock, Scheduler scheduler, String userAgent,
+                                AppResources app) {
 
     @Override
     public String toString() {

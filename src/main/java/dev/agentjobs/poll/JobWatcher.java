@@ -6,6 +6,8 @@ import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobsApi;
 import dev.agentjobs.api.OutcomeUnknownException;
+import dev.agentjobs.internal.ClientInternals;
+import dev.agentjobs.internal.Metrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
@@ -59,7 +61,8 @@ public final class JobWatcher implements Disposable {
                 : CircuitBreakerRegistry.of(defaultBreakerConfig(new SchedulerClock(scheduler)));
         this.api = b.api;
         this.engine = new WatchEngine(b.api, b.policy, scheduler, clock, b.listener,
-                registry.circuitBreaker(b.breakerName), b.random, b.durationModel);
+                registry.circuitBreaker(b.breakerName), b.random, b.durationModel, b.metrics);
+        b.metrics.bindBreakers(registry);
         // Closing the client stops its event loop and with it every poll timer: end the watches instead of
         // leaving their subscribers waiting forever.
         this.closeHook = b.clientClosing == null ? Disposables.disposed() : b.clientClosing.subscribe(null, null,
@@ -75,6 +78,7 @@ public final class JobWatcher implements Disposable {
         Builder b = new Builder(client).scheduler(client.scheduler()).clock(client.clock())
                 .listener(client.listener()).breakerName(client.baseUrl() + " " + client.projectId());
         b.clientClosing = client.onClose();
+        b.metrics = ClientInternals.metrics(client);
         return b;
     }
 
@@ -233,6 +237,7 @@ public final class JobWatcher implements Disposable {
         private RandomGenerator random = new ThreadLocalRandomGenerator();
         private Mono<Void> clientClosing;
         private DurationModel durationModel;
+        private Metrics metrics = Metrics.NONE;
 
         private Builder(JobsApi api) {
             this.api = api;

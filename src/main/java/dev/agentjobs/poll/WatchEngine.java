@@ -5,6 +5,8 @@ import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobsApi;
+import dev.agentjobs.internal.Metrics;
+import dev.agentjobs.internal.ThreadLocalContext;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.ContextView;
 
 /** What every {@link JobLoop} of one {@link JobWatcher} shares, and the registry of running loops by job id. */
 final class WatchEngine implements DurationModel.InFlight {
@@ -27,12 +30,14 @@ final class WatchEngine implements DurationModel.InFlight {
     final CircuitBreaker breaker;
     /** Plans polls from job ages when the policy is adaptive; null otherwise. */
     final AdaptivePlanner planner;
+    /** Counts watches, subscribers, polls and events; {@link Metrics#NONE} when the client has no registry. */
+    final Metrics metrics;
     private final RandomGenerator random;
     private final ConcurrentHashMap<String, JobLoop> loops = new ConcurrentHashMap<>();
     private volatile RuntimeException closed;
 
     WatchEngine(JobsApi api, PollPolicy policy, Scheduler scheduler, Clock clock, AgentJobsListener listener,
-                CircuitBreaker breaker, RandomGenerator random, DurationModel model) {
+                CircuitBreaker breaker, RandomGenerator random, DurationModel model, Metrics metrics) {
         this.api = api;
         this.policy = policy;
         this.scheduler = scheduler;
@@ -40,6 +45,7 @@ final class WatchEngine implements DurationModel.InFlight {
         this.listener = listener;
         this.breaker = breaker;
         this.random = random;
+        this.metrics = metrics;
         // The model (a few KB) exists only for an adaptive policy: the watcher's own unless one was given.
         this.planner = policy.isAdaptive()
                 ? new AdaptivePlanner(policy, model != null ? model : DurationModel.learning()) : null;
@@ -71,16 +77,19 @@ final class WatchEngine implements DurationModel.InFlight {
                 return Flux.error(closed);
             }
             while (true) {
-                JobLoop loop = loops.computeIfAbsent(jobId, id -> new JobLoop(this, id));
+                JobLoop loop = loops.computeIfAbsent(jobId, id -> {
+                    metrics.watchesChanged(1);
+                    return new JobLoop(this, id);
+                });
                 if (loop.tryAddSubscriber(awaitActive ? seed : null)) {
                     RuntimeException closedMeanwhile = closed;
                     if (closedMeanwhile != null) {
                         // Raced close(): its sweep may have missed this loop. The subscriber gets the error.
                         loop.abort(closedMeanwhile);
                     }
-                    return loop.events(() -> loop.start(firstDelayMillis, seed, seedEvent, awaitActive));
+                    return loop.events(context -> loop.start(firstDelayMillis, seed, seedEvent, awaitActive, context));
                 }
-                loops.remove(jobId, loop);
+                remove(loop);
             }
         });
     }
@@ -96,7 +105,9 @@ final class WatchEngine implements DurationModel.InFlight {
     }
 
     void remove(JobLoop loop) {
-        loops.remove(loop.jobId, loop);
+        if (loops.remove(loop.jobId, loop)) {
+            metrics.watchesChanged(-1);
+        }
     }
 
     int activeLoops() {
@@ -118,9 +129,13 @@ final class WatchEngine implements DurationModel.InFlight {
         return closed != null;
     }
 
-    /** Tells the listener; a listener that throws must not stop a watch, so its failure is dropped here. */
-    void pollDeferred(String jobId, long delayMillis, Throwable cause) {
-        try {
+    /**
+     * Tells the listener, with the ThreadLocals of the watch that started the loop restored from {@code context}; a
+     * listener that throws must not stop a watch, so its failure is dropped here.
+     */
+    void pollDeferred(String jobId, long delayMillis, Throwable cause, ContextView context) {
+        metrics.pollDeferred(cause);
+        try (ThreadLocalContext.Scope scope = ThreadLocalContext.restore(context)) {
             listener.pollDeferred(jobId, Duration.ofMillis(delayMillis), cause);
         } catch (RuntimeException listenerFailure) {
             // The listener is observability: its bug is not the job's.

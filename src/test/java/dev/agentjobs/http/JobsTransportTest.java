@@ -37,7 +37,7 @@ class JobsTransportTest {
         return new TransportSettings(base, "proj", ApiKey.of(KEY), Duration.ofSeconds(2), Duration.ofSeconds(5),
                 Duration.ofSeconds(8), 4,
                 Duration.ofSeconds(20), 1, 1 << 20, AgentJobsListener.NONE, Clock.systemUTC(), scheduler,
-                "agentjobs-test");
+                "agentjobs-test", AppResources.NONE);
     }
 
     @AfterEach

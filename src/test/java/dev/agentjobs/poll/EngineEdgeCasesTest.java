@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.agentjobs.api.AgentJobsListener;
+import dev.agentjobs.internal.Metrics;
 import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
@@ -99,11 +100,12 @@ class EngineEdgeCasesTest {
             }
         };
         WatchEngine engine = new WatchEngine(hanging, PollPolicy.fixed(Duration.ofSeconds(1)), vts,
-                new SchedulerClock(vts), AgentJobsListener.NONE, CircuitBreaker.ofDefaults("abort"), new Random(1), null);
+                new SchedulerClock(vts), AgentJobsListener.NONE, CircuitBreaker.ofDefaults("abort"), new Random(1), null,
+                Metrics.NONE);
         JobLoop loop = new JobLoop(engine, "j");
         assertThat(loop.tryAddSubscriber(null)).isTrue();
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        loop.events(() -> loop.start(1_000, null, null, false)).subscribe(e -> { }, errors::add);
+        loop.events(context -> loop.start(1_000, null, null, false, context)).subscribe(e -> { }, errors::add);
 
         Thread aborter = new Thread(() -> loop.abort(new IllegalStateException("the job watcher was disposed")),
                 "aborter");
