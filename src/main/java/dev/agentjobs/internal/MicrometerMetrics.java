@@ -5,8 +5,6 @@ import dev.agentjobs.api.JobEvent;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +20,7 @@ import java.util.function.IntSupplier;
 
 /**
  * {@link Metrics} recorded into a Micrometer registry, one instance per client, every meter tagged with the client's
- * project. Names follow Micrometer's conventions (dotted, lower case, base units: timers in seconds); the tag values
+ * project; the gauges add up the clients of one project ({@link SummedGauges}). Names follow Micrometer's conventions (dotted, lower case, base units: timers in seconds); the tag values
  * are small fixed sets, never a job id. Meters are looked up once per tag combination and kept, so a report is a
  * map read and an increment. The breaker's state comes from Resilience4j's own binding
  * ({@code resilience4j.circuitbreaker.*}), not from here.
@@ -38,7 +36,8 @@ final class MicrometerMetrics implements Metrics {
     private final Counter polls;
     private final AtomicInteger watches = new AtomicInteger();
     private final AtomicInteger subscribers = new AtomicInteger();
-    private final List<Meter> gauges = new CopyOnWriteArrayList<>();
+    /** Takes this client's values out of the summed gauges when it closes. */
+    private final List<Runnable> gauges = new CopyOnWriteArrayList<>();
 
     private MicrometerMetrics(MeterRegistry registry, String projectId) {
         this.registry = registry;
@@ -121,14 +120,12 @@ final class MicrometerMetrics implements Metrics {
 
     @Override
     public void close() {
-        for (Meter gauge : gauges) {
-            registry.remove(gauge);
-        }
+        gauges.forEach(Runnable::run);
+        gauges.clear();
     }
 
+    /** A gauge summing this client's value with those of the other clients of its project on the registry. */
     private void gauge(String name, String description, IntSupplier value) {
-        // Strong reference: the suppliers are lambdas nothing else holds, which a weak gauge would lose to GC.
-        gauges.add(Gauge.builder(name, value, IntSupplier::getAsInt).description(description).tags(tags)
-                .strongReference(true).register(registry));
+        gauges.add(SummedGauges.add(registry, name, description, tags, value));
     }
 }
