@@ -1,4 +1,4 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -18,7 +18,8 @@ import reactor.netty.resources.LoopResources;
  * The Reactor Netty resources one client uses: its event loop, its connection pool and the configured
  * {@link HttpClient}s. Nothing global is used or disposed, so two clients, or a client and the simulator in
  * one JVM, never share or tear down each other's threads. The loop and the pool are the client's own unless the
- * application lent its own ({@link AppResources}); a lent one is used, never disposed.
+ * application lent its own ({@link TransportSettings#loopResources()}, {@link TransportSettings#connectionProvider()});
+ * a lent one is used, never disposed.
  */
 final class NettyResources {
 
@@ -37,15 +38,14 @@ final class NettyResources {
     private final Scheduler loopScheduler;
 
     NettyResources(TransportSettings s) {
-        AppResources app = s.app();
-        this.ownLoops = app.loops() == null;
-        this.loops = ownLoops ? LoopResources.create(THREAD_PREFIX, s.eventLoopThreads(), true) : app.loops();
+        this.ownLoops = s.loopResources() == null;
+        this.loops = ownLoops ? LoopResources.create(THREAD_PREFIX, s.eventLoopThreads(), true) : s.loopResources();
         boolean preferNative = LoopResources.DEFAULT_NATIVE;
         // The group object exists now; Netty starts its threads on the first task, so an unused client is free.
         this.group = loops.onClient(preferNative);
-        this.ownPool = app.pool() == null;
-        this.pool = ownPool ? ownPool(s, group) : app.pool();
-        HttpClient configured = mustKeep(customized(app, HttpClient.create(pool).runOn(loops, preferNative)), s);
+        this.ownPool = s.connectionProvider() == null;
+        this.pool = ownPool ? ownPool(s, group) : s.connectionProvider();
+        HttpClient configured = mustKeep(customized(s, HttpClient.create(pool).runOn(loops, preferNative)), s);
         this.getClient = configured;
         this.postClient = configured.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
         // An EventLoopGroup is a ScheduledExecutorService: timers fire on the loop that runs the requests, with
@@ -74,8 +74,8 @@ final class NettyResources {
      * hooks, but the client it returns must still run on the loop and pool we hold: we time on that loop and
      * dispose (or not) exactly what we made, so a swapped one would be leaked or disposed behind its owner's back.
      */
-    private static HttpClient customized(AppResources app, HttpClient base) {
-        HttpClient c = app.customizer().apply(base);
+    private static HttpClient customized(TransportSettings s, HttpClient base) {
+        HttpClient c = s.httpClientCustomizer().apply(base);
         if (c == null) {
             throw new IllegalArgumentException("the HttpClient customizer returned null");
         }

@@ -1,4 +1,4 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.AgentJobsListener;
@@ -50,7 +50,9 @@ public final class JobsTransport {
         this.paths = new JobPaths(settings.baseUrl(), settings.projectId());
         this.errors = new ErrorMapper(settings.apiKey(), settings.responseTimeout(), settings.attemptTimeout());
         this.limiter = new InFlightLimiter(settings.maxConnections());
-        this.metrics = settings.app().metrics();
+        // Only a client given a registry touches Micrometer (MicrometerMetrics is loaded by Metrics.micrometer).
+        this.metrics = settings.meterRegistry() == null ? Metrics.NONE
+                : Metrics.micrometer(settings.meterRegistry(), settings.projectId());
         metrics.bindLimiter(limiter::inFlight, limiter::waiting);
         this.netty = new NettyResources(settings);
         this.scheduler = settings.scheduler() != null ? settings.scheduler() : netty.loopScheduler();
@@ -71,6 +73,11 @@ public final class JobsTransport {
     /** {@code POST /v2/agent/{projectId}/job/{id}/message}: resent like a create. */
     public Mono<Job> sendMessage(String jobId, String prompt, CallRetryPolicy retry) {
         return call(ApiCall.MESSAGE, jobId, paths.messages(jobId), JobCodec.encodePrompt(prompt), retry);
+    }
+
+    /** Where requests are counted, and the watchers built on this client count theirs. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** The scheduler every delay runs on: the injected one, else the client's own event loop. */

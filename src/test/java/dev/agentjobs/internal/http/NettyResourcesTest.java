@@ -1,32 +1,28 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.api.ApiKey;
-import dev.agentjobs.internal.Metrics;
-import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
 
 /** The settings the client cannot do without survive whatever the application's customizer sets. */
 class NettyResourcesTest {
 
-    private static TransportSettings settings(AppResources app) {
-        return new TransportSettings(URI.create("http://127.0.0.1:1"), "proj", ApiKey.of("mint_netty_resources_key"),
-                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(8), 4, Duration.ofSeconds(20), 1,
-                1 << 20, AgentJobsListener.NONE, Clock.systemUTC(), null, "agentjobs-test", app);
+    private static TransportSettings settings(UnaryOperator<HttpClient> customizer) {
+        return TransportSettings.builder().baseUrl("http://127.0.0.1:1").projectId("proj")
+                .apiKey(ApiKey.of("mint_netty_resources_key")).responseTimeout(Duration.ofSeconds(5))
+                .httpClientCustomizer(customizer).build();
     }
 
     @Test
     void customizerCannotTurnOnResendsRedirectsOrLongerTimeouts() {
-        AppResources app = new AppResources(http -> http
+        NettyResources netty = new NettyResources(settings(http -> http
                 .disableRetry(false)
                 .followRedirect(true)
-                .responseTimeout(Duration.ofHours(1)), null, null, Metrics.NONE);
-        NettyResources netty = new NettyResources(settings(app));
+                .responseTimeout(Duration.ofHours(1))));
         try {
             for (HttpClient c : new HttpClient[] {netty.getClient(), netty.postClient()}) {
                 assertThat(c.configuration().isRetryDisabled()).as("no resend by Reactor Netty").isTrue();
@@ -40,9 +36,8 @@ class NettyResourcesTest {
 
     @Test
     void customizerSeesTheClientBeforeOurSettings_andItsOwnSettingsStay() {
-        AppResources app = new AppResources(http -> http.wiretap(true).headers(h -> h.set("X-App", "1")), null,
-                null, Metrics.NONE);
-        NettyResources netty = new NettyResources(settings(app));
+        NettyResources netty = new NettyResources(settings(http -> http.wiretap(true)
+                .headers(h -> h.set("X-App", "1"))));
         try {
             assertThat(netty.getClient().configuration().headers().get("X-App")).isEqualTo("1");
             assertThat(netty.getClient().configuration().loggingHandler()).as("wiretap kept").isNotNull();
