@@ -39,7 +39,7 @@ module dev.agentjobs {
     // Optional: metrics when the application gives a MeterRegistry (the breaker's through Resilience4j's binding),
     // and ThreadLocals restored around listener callbacks when context-propagation is present. Without them no
     // class of theirs is loaded.
-    requires static micrometer.core;
+    requires static transitive micrometer.core;
     requires static io.github.resilience4j.micrometer;
     requires static context.propagation;
 

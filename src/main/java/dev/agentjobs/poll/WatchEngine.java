@@ -133,6 +133,7 @@ final class WatchEngine implements DurationModel.InFlight {
      * Tells the listener, with the ThreadLocals of the watch that started the loop restored from {@code context}; a
      * listener that throws must not stop a watch, so its failure is dropped here.
      */
+    @SuppressWarnings("try") // the scope is only opened and closed around the callback
     void pollDeferred(String jobId, long delayMillis, Throwable cause, ContextView context) {
         metrics.pollDeferred(cause);
         try (ThreadLocalContext.Scope scope = ThreadLocalContext.restore(context)) {

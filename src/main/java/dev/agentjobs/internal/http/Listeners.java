@@ -15,6 +15,8 @@ import reactor.util.context.ContextView;
  * (when context-propagation is present): the listener runs on the event loop, where they would otherwise be those
  * of whatever ran there last, or none.
  */
+// "try": the scopes are only opened and closed around each callback, never read.
+@SuppressWarnings("try")
 final class Listeners {
 
     private Listeners() {
