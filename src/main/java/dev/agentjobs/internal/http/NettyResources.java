@@ -45,7 +45,8 @@ final class NettyResources {
         this.group = loops.onClient(preferNative);
         this.ownPool = s.connectionProvider() == null;
         this.pool = ownPool ? ownPool(s, group) : s.connectionProvider();
-        HttpClient configured = mustKeep(customized(s, HttpClient.create(pool).runOn(loops, preferNative)), s);
+        HttpClient configured = mustKeep(RedactingWiretap.replacing(
+                customized(s, HttpClient.create(pool).runOn(loops, preferNative)), s.apiKey()), s);
         this.getClient = configured;
         this.postClient = configured.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
         // An EventLoopGroup is a ScheduledExecutorService: timers fire on the loop that runs the requests, with
@@ -90,7 +91,8 @@ final class NettyResources {
     /**
      * What the client cannot do without, applied after the customizer so that it cannot undo any of it: no resend
      * behind our back (a POST that may have reached the server is never sent again), no redirect followed, our
-     * timeouts, our headers (the key among them), and the hooks that tell how far an attempt got.
+     * timeouts, our headers (the key among them), and the hooks that tell how far an attempt got. A wiretap the
+     * customizer turned on was swapped for one that cuts the key out ({@link RedactingWiretap}) just before.
      */
     private static HttpClient mustKeep(HttpClient c, TransportSettings s) {
         return c.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
