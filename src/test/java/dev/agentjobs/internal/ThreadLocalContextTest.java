@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +54,7 @@ class ThreadLocalContextTest {
     @BeforeEach
     void start() {
         ContextRegistry.getInstance().registerThreadLocalAccessor(TRACE_KEY, TRACE::get, TRACE::set, TRACE::remove);
-        sim = AgentJobsSimulator.builder().apiKey(KEY).durations(JobDurations.fixed(Duration.ofMillis(400)))
+        sim = AgentJobsSimulator.builder().apiKey(KEY).durations(JobDurations.fixed(Duration.ofMillis(1200)))
                 .createLimit(RateLimit.none()).build().start();
         client = AgentJobsClient.builder().baseUrl(sim.baseUrl()).projectId("p").apiKey(ApiKey.of(KEY))
                 .listener(new AgentJobsListener() {
@@ -127,6 +130,26 @@ class ThreadLocalContextTest {
                 .allSatisfy(l -> assertThat(l).endsWith(" " + traceOfJob.get(job))));
         assertThat(listenerSaw.stream().filter(l -> l.startsWith("CREATE ")).map(l -> l.split(" ")[2]))
                 .containsExactlyInAnyOrder("a", "b");
+    }
+
+    @Test
+    void aWatchJoiningARunningLoop_leavesItsPollsWithTheContextOfTheWatchThatStartedIt() throws Exception {
+        JobWatcher watcher = JobWatcher.builder(client).policy(PollPolicy.fixed(Duration.ofMillis(100))).build();
+        CountDownLatch created = new CountDownLatch(1);
+        AtomicReference<String> id = new AtomicReference<>();
+        watcher.submit("first").contextWrite(Context.of(TRACE_KEY, "starter"))
+                .subscribe(e -> {
+                    id.set(e.jobId());
+                    created.countDown();
+                });
+        assertThat(created.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        // The job runs 1.2 s: the watch below joins the running loop (a fresh loop would poll with "joiner").
+
+        JobEvent last = watcher.watch(id.get()).contextWrite(Context.of(TRACE_KEY, "joiner")).blockLast(WAIT);
+
+        assertThat(last.kind()).isEqualTo(JobEvent.Kind.TERMINAL);
+        assertThat(listenerSaw).filteredOn(l -> l.startsWith("GET ")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).isEqualTo("GET " + id.get() + " starter"));
     }
 
     @Test
