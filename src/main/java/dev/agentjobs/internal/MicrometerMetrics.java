@@ -9,9 +9,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,9 @@ final class MicrometerMetrics implements Metrics {
     private final Counter polls;
     private final AtomicInteger watches = new AtomicInteger();
     private final AtomicInteger subscribers = new AtomicInteger();
+    /** Breaker registries already bound; weak, so a registry this client no longer uses can go. */
+    private final Set<CircuitBreakerRegistry> boundBreakers =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     /** Takes this client's values out of the summed gauges when it closes. */
     private final List<Runnable> gauges = new CopyOnWriteArrayList<>();
 
@@ -62,9 +68,15 @@ final class MicrometerMetrics implements Metrics {
         gauge("agentjobs.requests.queued", "requests waiting in the client's queue for a slot", queued);
     }
 
+    /**
+     * Binds once per breaker registry: each binding subscribes to the registry's events, so a watcher made per
+     * request on a client whose watchers share one registry would otherwise add a subscriber per request.
+     */
     @Override
     public void bindBreakers(CircuitBreakerRegistry breakers) {
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+        if (boundBreakers.add(breakers)) {
+            TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(registry);
+        }
     }
 
     @Override

@@ -14,12 +14,16 @@ import dev.agentjobs.simulator.CallKind;
 import dev.agentjobs.simulator.JobDurations;
 import dev.agentjobs.simulator.RateLimit;
 import dev.agentjobs.simulator.SimulatedResponse;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,6 +123,33 @@ class MicrometerMetricsTest {
         }
         assertThat(registry.get("agentjobs.requests").timers()).allSatisfy(t ->
                 assertThat(t.getId().getTag("project")).isEqualTo("proj-m"));
+    }
+
+    @Test
+    void aBreakerRegistryIsBoundOnce_howeverManyWatchersShareIt() {
+        AtomicInteger subscriptions = new AtomicInteger();
+        // Resilience4j's binding subscribes to the registry's entry events: count how often it asks for them.
+        CircuitBreakerRegistry real = CircuitBreakerRegistry.ofDefaults();
+        CircuitBreakerRegistry shared = (CircuitBreakerRegistry) Proxy.newProxyInstance(
+                CircuitBreakerRegistry.class.getClassLoader(), new Class<?>[] {CircuitBreakerRegistry.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getEventPublisher")) {
+                        subscriptions.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        JobWatcher.builder(client).circuitBreakerRegistry(shared).build().dispose();
+        int afterOne = subscriptions.get();
+        for (int i = 0; i < 49; i++) {
+            JobWatcher.builder(client).circuitBreakerRegistry(shared).build().dispose();
+        }
+        assertThat(afterOne).isPositive();
+        assertThat(subscriptions).hasValue(afterOne);
+        assertThat(registry.get("resilience4j.circuitbreaker.state").tag("state", "closed").gauges()).hasSize(1);
     }
 
     @Test
