@@ -174,8 +174,8 @@ public final class PollPolicy {
     }
 
     /**
-     * The longest a watch may last before it fails with {@link dev.agentjobs.api.WatchLimitExceededException} ({@code DEADLINE});
-     * {@code null} for no deadline.
+     * The longest a watch may last before it fails with {@link dev.agentjobs.api.WatchLimitExceededException}
+     * ({@code DEADLINE}); {@code null} for no deadline.
      */
     public PollPolicy deadline(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread,
