@@ -81,8 +81,9 @@ final class Progress {
             case MESSAGE_SENT -> new OutcomeUnknownException("message to job " + TerminalText.abbreviate(jobId)
                     + ": no answer" + within + "; it may have been sent", jobId, null);
             case JOB_KNOWN -> watching
-                    ? new WatchLimitExceededException(WatchLimitExceededException.Limit.DEADLINE, jobId, "job "
-                            + TerminalText.abbreviate(jobId) + ": no terminal status within the deadline of " + text(bound))
+                    ? new WatchLimitExceededException(WatchLimitExceededException.Limit.DEADLINE, jobId,
+                            "job " + TerminalText.abbreviate(jobId) + ": no terminal status within the deadline of "
+                                    + text(bound))
                     : new TransportException("job " + TerminalText.abbreviate(jobId) + ": no answer" + within,
                             jobId, null);
             case NOTHING_SENT, FINISHED -> new TransportException("no answer" + within, jobId, null);

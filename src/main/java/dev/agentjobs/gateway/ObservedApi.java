@@ -9,9 +9,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * The client as the gateway's watcher sees it: the same calls (a poll is one attempt: the watch's schedule and
- * breaker decide what follows a failure), plus a word to the hub each time a poll is
- * answered or put off, which is how followers learn that the job is being retried and when that is over. The hub
- * is set once, after the watcher it needs was built and before any watch starts.
+ * breaker decide what follows a failure), plus a word to the hub each time a poll is answered or put off, which
+ * is how followers learn that the job is being retried and when that is over. The hub is set once, after the
+ * watcher it needs was built and before any watch starts.
  */
 final class ObservedApi implements JobsApi {
 
