@@ -2,9 +2,9 @@ package dev.agentjobs.internal.http;
 
 import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.AgentJobsListener;
-import dev.agentjobs.api.ClientClosedException;
 import dev.agentjobs.api.ApiCall;
 import dev.agentjobs.api.CallRetryPolicy;
+import dev.agentjobs.api.ClientClosedException;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.internal.Metrics;
 import io.netty.buffer.Unpooled;
@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -41,7 +40,7 @@ public final class JobsTransport {
     private final NettyResources netty;
     private final Scheduler scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Sinks.Empty<Void> closing = Sinks.empty();
+    private final ClientScope scope = new ClientScope(this);
     private final Mono<Void> disposal;
 
     public JobsTransport(TransportSettings settings) {
@@ -80,6 +79,16 @@ public final class JobsTransport {
         return metrics;
     }
 
+    /** The settings this transport was built with. */
+    public TransportSettings settings() {
+        return settings;
+    }
+
+    /** What the library's other packages share through this client (see {@link ClientScope}). */
+    public ClientScope scope() {
+        return scope;
+    }
+
     /** The scheduler every delay runs on: the injected one, else the client's own event loop. */
     public Scheduler scheduler() {
         return scheduler;
@@ -90,16 +99,11 @@ public final class JobsTransport {
         return Mono.defer(() -> {
             if (closed.compareAndSet(false, true)) {
                 // Told before the event loop goes: whoever waits on a timer of this client can still end.
-                closing.tryEmitEmpty();
+                scope.close();
                 metrics.close();
             }
             return disposal;
         });
-    }
-
-    /** Completes when {@link #closeLater()} is first called, before the resources are freed. */
-    public Mono<Void> onClose() {
-        return closing.asMono();
     }
 
     public boolean isClosed() {
