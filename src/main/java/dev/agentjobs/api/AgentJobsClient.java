@@ -315,9 +315,9 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
          * cannot do without, which it therefore cannot undo: requests are never resent by Reactor Netty (a create
          * that may have reached the server is never sent twice), redirects are not followed, this builder's
          * timeouts and headers hold, and at most {@link #maxConnections} requests are in flight. A wiretap logs the
-         * traffic as text with the API key replaced by {@code [REDACTED]}. The customizer
-         * must not swap the pool or the event loops (the build fails if it does): lend those with
-         * {@link #connectionProvider} and {@link #loopResources}.
+         * traffic as text with the API key replaced by {@code [REDACTED]}. The customizer must not swap the pool or
+         * the event loops (the build fails if it does): lend those with {@link #connectionProvider} and
+         * {@link #loopResources}.
          *
          * <pre>{@code
          * AgentJobsClient.builder().projectId("p").apiKey(key)
