@@ -33,7 +33,7 @@ class FanOutTest {
     private static final Duration JOB = Duration.ofMinutes(2);
 
     private final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
-    private final InMemoryJobLedger ledger = new InMemoryJobLedger();
+    private final JobLedger ledger = JobLedger.inMemory();
 
     @AfterEach
     void tearDown() {
