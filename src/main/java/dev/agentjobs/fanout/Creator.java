@@ -9,6 +9,7 @@ import dev.agentjobs.api.JobsApi;
 import dev.agentjobs.api.RateLimitedException;
 import dev.agentjobs.api.TransportException;
 import dev.agentjobs.fanout.FanOutResult.ErrorKind;
+import dev.agentjobs.fanout.JobLedger.ClaimResult;
 import dev.agentjobs.internal.Backoff;
 import java.time.Duration;
 import java.time.Instant;

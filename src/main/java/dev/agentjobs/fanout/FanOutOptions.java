@@ -195,7 +195,7 @@ public final class FanOutOptions {
         /**
          * The wait after a refused create when the server named none (30 s by default), doubling per refusal in
          * a row up to {@code max} (10 min by default). A {@code Retry-After} wins over the backoff, capped at
-         * {@code max} too; while creates wait, {@link FanOutProgress#createsPausedUntil()} says until when.
+         * {@code max} too; while creates wait, {@link FanOutRun.Progress#createsPausedUntil()} says until when.
          */
         public Builder refusalBackoff(Duration first, Duration max) {
             Objects.requireNonNull(first, "refusalBackoff");

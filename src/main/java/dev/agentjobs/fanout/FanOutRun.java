@@ -17,6 +17,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -115,7 +116,7 @@ public final class FanOutRun {
      * Reading counts costs one ledger query: a period of a second or more suits a bar, and any period a metrics
      * registry.
      */
-    public Flux<FanOutProgress> progress(Duration period) {
+    public Flux<Progress> progress(Duration period) {
         if (period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("period must be positive, was " + period);
         }
@@ -127,7 +128,7 @@ public final class FanOutRun {
     }
 
     /** The counts now. */
-    public Mono<FanOutProgress> snapshot() {
+    public Mono<Progress> snapshot() {
         return Mono.defer(() -> {
             Instant now = now();
             CreateRate rate = options.createRate();
@@ -138,7 +139,7 @@ public final class FanOutRun {
                         long toSend = counts.getOrDefault(PromptState.PENDING, 0L)
                                 + (options.retryInDoubt() ? counts.getOrDefault(PromptState.IN_DOUBT, 0L) : 0L);
                         Duration left = BudgetForecast.timeLeft(t.getT2(), rate, toSend, now);
-                        return FanOutProgress.of(counts, rate.isUnlimited() ? 0 : t.getT2().size(), left,
+                        return Progress.of(counts, rate.isUnlimited() ? 0 : t.getT2().size(), left,
                                 creator.pausedUntil(), now);
                     });
         });
@@ -230,5 +231,65 @@ public final class FanOutRun {
     Instant now() {
         return options.clock() != null ? options.clock().instant()
                 : Instant.ofEpochMilli(scheduler.now(TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Counts of a fan-out's prompts by state, read from its ledger, with the create budget's view of what is left:
+     * for a progress bar or a metrics registry.
+     *
+     * <pre>{@code
+     * run.progress(Duration.ofSeconds(5)).subscribe(p ->
+     *         log.info("{}/{} done, {} active, {} creates in the last hour, about {} of creating left",
+     *                 p.done(), p.total(), p.active(), p.createsInWindow(), p.createTimeLeft()));
+     * }</pre>
+     *
+     * @param pending         prompts waiting for their create
+     * @param creating        creates claimed and not answered yet
+     * @param active          jobs created and not ended ({@code CREATED})
+     * @param completed       jobs ended {@code completed}
+     * @param failed          jobs ended {@code failed}
+     * @param archived        jobs ended {@code archived}
+     * @param inDoubt         creates whose outcome is unknown
+     * @param rejected        prompts the server refused as invalid
+     * @param errors          prompts ended on our side (deadline, poll cap, job gone)
+     * @param createsInWindow creates counted in the budget's current window (the last hour by default)
+     * @param createTimeLeft  how long until the last create still to send may leave, by the budget alone (zero when
+     *                        the budget holds nothing back); jobs still take their own time after that
+     * @param createsPausedUntil until when creates wait because the server refused one (a 429, its
+     *                        {@code Retry-After} capped at {@link FanOutOptions#maxRefusalBackoff()}), or {@code null}
+     *                        when they do not wait for that
+     * @param at              when these counts were read
+     */
+    public record Progress(long pending, long creating, long active, long completed, long failed, long archived,
+                           long inDoubt, long rejected, long errors, int createsInWindow, Duration createTimeLeft,
+                           Instant createsPausedUntil, Instant at) {
+
+        public Progress {
+            Objects.requireNonNull(createTimeLeft, "createTimeLeft");
+            Objects.requireNonNull(at, "at");
+        }
+
+        /** Progress from a ledger's {@link JobLedger#counts()}. */
+        static Progress of(Map<PromptState, Long> counts, int createsInWindow, Duration createTimeLeft,
+                           Instant createsPausedUntil, Instant at) {
+            return new Progress(n(counts, PromptState.PENDING), n(counts, PromptState.CREATING),
+                    n(counts, PromptState.CREATED), n(counts, PromptState.COMPLETED), n(counts, PromptState.FAILED),
+                    n(counts, PromptState.ARCHIVED), n(counts, PromptState.IN_DOUBT), n(counts, PromptState.REJECTED),
+                    n(counts, PromptState.ERROR), createsInWindow, createTimeLeft, createsPausedUntil, at);
+        }
+
+        private static long n(Map<PromptState, Long> counts, PromptState state) {
+            return counts.getOrDefault(state, 0L);
+        }
+
+        /** Every prompt in the ledger. */
+        public long total() {
+            return pending + creating + active + done() + inDoubt;
+        }
+
+        /** Prompts in a terminal state. */
+        public long done() {
+            return completed + failed + archived + rejected + errors;
+        }
     }
 }

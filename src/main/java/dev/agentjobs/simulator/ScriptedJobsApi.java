@@ -2,7 +2,6 @@ package dev.agentjobs.simulator;
 
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobNotFoundException;
-import dev.agentjobs.api.JobSource;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.JobsApi;
 import java.time.Duration;
@@ -78,7 +77,7 @@ public final class ScriptedJobsApi implements JobsApi {
 
     /** A job snapshot with the given status and PR link, created at the epoch. */
     public static Job job(String id, JobStatus status, String prLink) {
-        return new Job(id, status, new JobSource("https://github.com/acme/docs", "main"), "claude",
+        return new Job(id, status, new Job.Source("https://github.com/acme/docs", "main"), "claude",
                 prLink, Instant.EPOCH, null);
     }
 

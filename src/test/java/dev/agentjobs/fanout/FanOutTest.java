@@ -33,7 +33,7 @@ class FanOutTest {
     private static final Duration JOB = Duration.ofMinutes(2);
 
     private final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
-    private final InMemoryJobLedger ledger = new InMemoryJobLedger();
+    private final JobLedger ledger = JobLedger.inMemory();
 
     @AfterEach
     void tearDown() {
@@ -115,7 +115,7 @@ class FanOutTest {
         Running run = new Running(api, prompts(25), options().createRate(new CreateRate(10, HOUR)).build());
         advance(Duration.ofMinutes(59));
         assertThat(api.creates()).isEqualTo(10);
-        FanOutProgress p = run.run.snapshot().block(Duration.ofSeconds(1));
+        FanOutRun.Progress p = run.run.snapshot().block(Duration.ofSeconds(1));
         assertThat(p.pending()).isEqualTo(15);
         assertThat(p.completed()).isEqualTo(10);
         assertThat(p.createsInWindow()).isEqualTo(10);
@@ -370,17 +370,17 @@ class FanOutTest {
         BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
         FanOutRun run = FanOut.create(api, ledger).start(Flux.fromIterable(prompts(4)),
                 options().createRate(CreateRate.unlimited()).build());
-        List<FanOutProgress> seen = Collections.synchronizedList(new ArrayList<>());
+        List<FanOutRun.Progress> seen = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<Boolean> ended = new AtomicReference<>(false);
         run.progress(Duration.ofMinutes(1)).subscribe(seen::add, e -> { }, () -> ended.set(true));
         run.results().subscribe();
         advance(Duration.ofSeconds(30));
-        FanOutProgress mid = run.snapshot().block(Duration.ofSeconds(1));
+        FanOutRun.Progress mid = run.snapshot().block(Duration.ofSeconds(1));
         assertThat(mid.active()).isEqualTo(4);
         assertThat(mid.total()).isEqualTo(4);
         advance(Duration.ofMinutes(5));
         assertThat(ended.get()).isTrue();
-        FanOutProgress last = seen.get(seen.size() - 1);
+        FanOutRun.Progress last = seen.get(seen.size() - 1);
         assertThat(last.completed()).isEqualTo(4);
         assertThat(last.done()).isEqualTo(4);
         assertThat(seen).allMatch(p -> p.total() == 4, "counts only once the input is registered");

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.agentjobs.api.ApiKey;
 import dev.agentjobs.api.Job;
-import dev.agentjobs.api.JobSource;
 import dev.agentjobs.api.JobStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +75,7 @@ final class JobCodec {
             }
             String id = null;
             String status = null;
-            JobSource source = null;
+            Job.Source source = null;
             String model = null;
             String prLink = null;
             Instant createdAt = null;
@@ -117,15 +116,15 @@ final class JobCodec {
      * bearer key in a job field must not get it into events, ledgers, gateway streams or an application's logs.
      */
     static Job withoutKey(Job job, ApiKey key) {
-        JobSource source = job.source();
+        Job.Source source = job.source();
         String secret = key.reveal();
         boolean inSource = source != null && (occurs(secret, source.repository()) || occurs(secret, source.ref()));
         if (!inSource && !occurs(secret, job.id()) && !occurs(secret, job.model()) && !occurs(secret, job.prLink())
                 && !occurs(secret, job.rawStatus())) {
             return job;
         }
-        JobSource cleanSource = inSource
-                ? new JobSource(key.redactFrom(source.repository()), key.redactFrom(source.ref())) : source;
+        Job.Source cleanSource = inSource
+                ? new Job.Source(key.redactFrom(source.repository()), key.redactFrom(source.ref())) : source;
         return new Job(key.redactFrom(job.id()), job.status(), cleanSource, key.redactFrom(job.model()),
                 key.redactFrom(job.prLink()), job.createdAt(), job.archivedAt(), key.redactFrom(job.rawStatus()));
     }
@@ -134,7 +133,7 @@ final class JobCodec {
         return text != null && text.contains(secret);
     }
 
-    private static JobSource source(JsonParser p) throws IOException, DecodeException {
+    private static Job.Source source(JsonParser p) throws IOException, DecodeException {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
             return null;
         }
@@ -153,7 +152,7 @@ final class JobCodec {
                 default -> p.skipChildren();
             }
         }
-        return new JobSource(repository, ref);
+        return new Job.Source(repository, ref);
     }
 
     /** A string, number or boolean as text (as a bind to String would give); null for null; else the wrong shape. */
