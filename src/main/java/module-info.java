@@ -18,8 +18,9 @@ module dev.agentjobs {
     requires transitive io.github.resilience4j.circuitbreaker;
     requires io.github.resilience4j.core;
     requires io.github.resilience4j.reactor;
-    requires reactor.netty.core;
-    requires reactor.netty.http;
+    // AgentJobsClient.Builder takes the application's HttpClient customizer, LoopResources and ConnectionProvider.
+    requires transitive reactor.netty.core;
+    requires transitive reactor.netty.http;
     requires io.netty.buffer;
     requires io.netty.codec.http;
     // Reactor Netty links these optional (requires static) modules even for plain HTTP/1.1 over TCP.
@@ -37,6 +38,12 @@ module dev.agentjobs {
     requires static info.picocli;
     // Only the fanout command's live bar on a terminal uses it.
     requires static me.tongfei.progressbar;
+    // Optional: metrics when the application gives a MeterRegistry (the breaker's through Resilience4j's binding),
+    // and ThreadLocals restored around listener callbacks when context-propagation is present. Without them no
+    // class of theirs is loaded.
+    requires static transitive micrometer.core;
+    requires static io.github.resilience4j.micrometer;
+    requires static context.propagation;
 
     // picocli reads and sets the command classes' annotated fields reflectively. (Jackson binds nothing by
     // reflection here: trees and a streaming parser only, so no package is opened to it.)

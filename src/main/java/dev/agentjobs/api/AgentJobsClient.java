@@ -4,14 +4,19 @@ import dev.agentjobs.internal.Checks;
 import dev.agentjobs.internal.http.ClientScope;
 import dev.agentjobs.internal.http.JobsTransport;
 import dev.agentjobs.internal.http.TransportSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * Client for the agent-jobs API: create a job, get it, send it a follow-up message. Each call is a lazy
@@ -301,6 +306,62 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
         /** The {@code User-Agent} header. */
         public Builder userAgent(String value) {
             settings.userAgent(value);
+            return this;
+        }
+
+        /**
+         * Configures the Reactor Netty {@link HttpClient} the client sends with: a proxy, TLS trust, a wiretap,
+         * Reactor Netty's own metrics, request hooks. Applied once, at {@link #build()}, before what the client
+         * cannot do without, which it therefore cannot undo: requests are never resent by Reactor Netty (a create
+         * that may have reached the server is never sent twice), redirects are not followed, this builder's
+         * timeouts and headers hold, and at most {@link #maxConnections} requests are in flight. A wiretap logs the
+         * traffic as text with the API key replaced by {@code [REDACTED]}. The customizer must not swap the pool or
+         * the event loops (the build fails if it does): lend those with {@link #connectionProvider} and
+         * {@link #loopResources}.
+         *
+         * <pre>{@code
+         * AgentJobsClient.builder().projectId("p").apiKey(key)
+         *         .httpClientCustomizer(http -> http
+         *                 .proxy(p -> p.type(ProxyProvider.Proxy.HTTP).host("proxy.internal").port(3128))
+         *                 .secure(ssl -> ssl.sslContext(corporateTrust))
+         *                 .metrics(true, uri -> "/v2/agent/{project}/job"))
+         *         .build();
+         * }</pre>
+         */
+        public Builder httpClientCustomizer(UnaryOperator<HttpClient> value) {
+            settings.httpClientCustomizer(value);
+            return this;
+        }
+
+        /**
+         * The application's event loops (Spring's {@code ReactorResourceFactory.getLoopResources()}, for
+         * instance) instead of the client's own thread: requests and timers run on them. The client never
+         * disposes them; {@link #eventLoopThreads} is then ignored.
+         */
+        public Builder loopResources(LoopResources value) {
+            settings.loopResources(value);
+            return this;
+        }
+
+        /**
+         * The application's connection pool instead of the client's own. The client never disposes it, and still
+         * sends at most {@link #maxConnections} requests at once, queueing the rest itself; {@link #maxIdleTime}
+         * is then the pool's business.
+         */
+        public Builder connectionProvider(ConnectionProvider value) {
+            settings.connectionProvider(value);
+            return this;
+        }
+
+        /**
+         * Records the client's metrics, and those of the watchers built on it, into {@code registry}: request
+         * timers by call and outcome, polls, deferred polls by reason, active watches and subscribers, events by
+         * kind and status, job durations, requests in flight and queued, and the circuit breakers through
+         * Resilience4j's own binding (see the README's metrics table). Needs micrometer-core and
+         * resilience4j-micrometer on the class path; without this call neither is loaded.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            settings.meterRegistry(Objects.requireNonNull(registry, "meterRegistry"));
             return this;
         }
 

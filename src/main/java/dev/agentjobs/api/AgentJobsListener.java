@@ -7,7 +7,9 @@ import java.time.Duration;
  * Every method has a no-op default; {@link #NONE} ignores everything.
  *
  * <p>Callbacks run on the client's event loop: keep them short and never block in them. They never
- * receive the API key.
+ * receive the API key. Each runs with the ThreadLocals of the call's subscriber (the watch's, for a poll) restored
+ * from its Reactor {@code Context} when {@code io.micrometer:context-propagation} is present, so an MDC entry or a
+ * trace set around {@code submit} is there.
  *
  * <pre>{@code
  * AgentJobsListener countErrors = new AgentJobsListener() {

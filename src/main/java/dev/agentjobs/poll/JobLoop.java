@@ -10,11 +10,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.util.context.Context;
 
 /**
  * The one poll loop of one job, shared by all its subscribers.
@@ -54,6 +56,12 @@ final class JobLoop extends LatestFanout implements Runnable {
 
     /** The timer or the request of the current step, whichever is live: what a stop must cancel. */
     private volatile Disposable pending;
+    /**
+     * The Reactor Context of the subscriber whose watch started this loop: every poll runs with it (a request hook
+     * reads it from the request, the listener gets its ThreadLocals), as a create runs with its caller's. Set once,
+     * before the first poll is scheduled.
+     */
+    private Context context = Context.empty();
     /** Until when a terminal status is taken for the state before a follow-up; 0 when not waiting. */
     private volatile long awaitActiveUntilMillis;
 
@@ -72,14 +80,15 @@ final class JobLoop extends LatestFanout implements Runnable {
      * The events of this loop for one subscriber, counted from its subscription until it ends or cancels.
      * The loop, not a refCount operator, owns the multicast, so the last subscriber leaving stops the polls
      * and nothing restarts them behind a caller's back (REACTOR-NOTES pitfall 8). {@code afterSubscribe}
-     * runs once the subscriber is registered, so a loop started there cannot emit before it listens.
+     * runs once the subscriber is registered, so a loop started there cannot emit before it listens; it is given
+     * the subscriber's Context.
      */
-    Flux<JobEvent> events(Runnable afterSubscribe) {
+    Flux<JobEvent> events(Consumer<Context> afterSubscribe) {
         return new Flux<>() {
             @Override
             public void subscribe(CoreSubscriber<? super JobEvent> actual) {
                 subscribeEvents(actual);
-                afterSubscribe.run();
+                afterSubscribe.accept(actual.currentContext());
             }
         };
     }
@@ -101,6 +110,7 @@ final class JobLoop extends LatestFanout implements Runnable {
             return false;
         }
         subscribers++;
+        engine.metrics.subscribersChanged(1);
         if (followUpAnswer != null) {
             followUpAfterPoll = polls;
             runningAgeMillis = FOLLOWED_UP;
@@ -118,7 +128,7 @@ final class JobLoop extends LatestFanout implements Runnable {
      * and {@code seedEvent} the event that tells it, the first event of a new loop. A seed that is terminal,
      * other than a follow-up's, ends the loop at once with {@code TERMINAL}: polling it would only repeat it.
      */
-    void start(long firstDelayMillis, Job seed, JobEvent seedEvent, boolean followUp) {
+    void start(long firstDelayMillis, Job seed, JobEvent seedEvent, boolean followUp, Context subscriberContext) {
         boolean first;
         synchronized (this) {
             if (stopped) {
@@ -132,6 +142,7 @@ final class JobLoop extends LatestFanout implements Runnable {
             return;
         }
         startedAtMillis = engine.nowMillis();
+        context = subscriberContext;
         if (seedEvent != null) {
             emit(seedEvent);
         }
@@ -188,8 +199,14 @@ final class JobLoop extends LatestFanout implements Runnable {
         }
 
         @Override
+        public Context currentContext() {
+            return context;
+        }
+
+        @Override
         protected void hookOnNext(Job job) {
             answered = true;
+            engine.metrics.pollSent();
             try {
                 onJob(job, number);
             } catch (Throwable t) {
@@ -200,6 +217,9 @@ final class JobLoop extends LatestFanout implements Runnable {
 
         @Override
         protected void hookOnError(Throwable error) {
+            if (!(error instanceof CallNotPermittedException)) {
+                engine.metrics.pollSent();
+            }
             try {
                 onPollError(error);
             } catch (Throwable t) {
@@ -376,7 +396,7 @@ final class JobLoop extends LatestFanout implements Runnable {
             finish(error);
             return;
         }
-        engine.pollDeferred(jobId, delay, error);
+        engine.pollDeferred(jobId, delay, error, context);
         if (!pollLimitHit()) {
             schedule(delay);
         }
@@ -439,6 +459,7 @@ final class JobLoop extends LatestFanout implements Runnable {
     }
 
     private void emit(JobEvent event) {
+        engine.metrics.event(event);
         emitEvent(event);
     }
 
@@ -473,6 +494,7 @@ final class JobLoop extends LatestFanout implements Runnable {
     }
 
     private void removeSubscriber() {
+        engine.metrics.subscribersChanged(-1);
         synchronized (this) {
             if (--subscribers > 0 || stopped) {
                 return;

@@ -62,6 +62,13 @@ import reactor.core.scheduler.Schedulers;
  * {@link dev.agentjobs.api.JobNotFoundException}, {@link dev.agentjobs.api.AccessDeniedException}, and
  * {@link dev.agentjobs.api.OutcomeUnknownException} from a create or message. Transient poll failures
  * (transport, timeouts, 5xx, 429) never end a watch: they put the next poll off.
+ *
+ * <p>Threads and context: events are delivered on the client's event loop (the application's, when it lent its
+ * {@code LoopResources}), so a subscriber that blocks must move first, {@code .publishOn(Schedulers.boundedElastic())};
+ * blocking there stalls every job of the client. A create or message runs with its subscriber's Reactor
+ * {@code Context}; the polls of a job run with the {@code Context} of the watch that started its loop (a watch
+ * that joins a running loop does not change it). A subscriber that throws is cancelled and told alone: the loop and
+ * the job's other subscribers go on.
  */
 public final class JobWatcher implements Disposable, AutoCloseable {
 
@@ -86,6 +93,10 @@ public final class JobWatcher implements Disposable, AutoCloseable {
         this.api = b.api;
         this.engine = new WatchEngine(b.api, b.policy, scheduler, clock, b.listener, breaker, b.random, model,
                 b.client);
+        if (b.breakers != null) {
+            // The client's own registry is bound when it is made (ClientScope.breakers); one given here is too.
+            engine.metrics.bindBreakers(b.breakers);
+        }
     }
 
     /**

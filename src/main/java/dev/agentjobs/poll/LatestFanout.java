@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Operators;
 
 /**
@@ -189,6 +190,30 @@ abstract class LatestFanout {
             }
         }
 
+        /**
+         * Hands {@code event} to the subscriber; false when it threw. Delivery runs on the loop's thread, inside the
+         * step that polled: a subscriber that breaks the Reactive Streams rule and throws from {@code onNext} would
+         * otherwise end the loop for every subscriber of the job, and skip the ones after it. It alone is cancelled
+         * and told, as Reactor's own operators tell a failing consumer.
+         */
+        private boolean deliver(JobEvent event) {
+            try {
+                actual.onNext(event);
+                return true;
+            } catch (Throwable t) {
+                Exceptions.throwIfJvmFatal(t);
+                done = true;
+                cancel();
+                try {
+                    actual.onError(Operators.onOperatorError(this, t, event, actual.currentContext()));
+                } catch (Throwable again) {
+                    Exceptions.throwIfJvmFatal(again);
+                    Operators.onErrorDropped(again, actual.currentContext());
+                }
+                return false;
+            }
+        }
+
         private void markGone() {
             if (GONE.compareAndSet(this, 0, 1)) {
                 parent.subscriberGone();
@@ -223,7 +248,9 @@ abstract class LatestFanout {
                         error = parent.failure;
                     }
                     if (next != null) {
-                        actual.onNext(next);
+                        if (!deliver(next)) {
+                            return;
+                        }
                         sent++;
                     } else if (end) {
                         done = true;

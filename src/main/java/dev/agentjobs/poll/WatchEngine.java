@@ -5,6 +5,8 @@ import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobsApi;
 import dev.agentjobs.internal.Breakers;
+import dev.agentjobs.internal.Metrics;
+import dev.agentjobs.internal.ThreadLocalContext;
 import dev.agentjobs.internal.http.ClientScope;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
@@ -16,6 +18,7 @@ import java.util.random.RandomGenerator;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.ContextView;
 
 /**
  * What every {@link JobLoop} of one {@link JobWatcher} shares, and the registry of running loops by job id.
@@ -34,6 +37,8 @@ final class WatchEngine implements DurationModel.InFlight {
     final CircuitBreaker breaker;
     /** Plans polls from job ages when the policy is adaptive; null otherwise. */
     final AdaptivePlanner planner;
+    /** Counts watches, subscribers, polls and events; {@link Metrics#NONE} when the client has no registry. */
+    final Metrics metrics;
     private final RandomGenerator random;
     private final ConcurrentHashMap<String, JobLoop> loops = new ConcurrentHashMap<>();
     private volatile RuntimeException closed;
@@ -45,6 +50,7 @@ final class WatchEngine implements DurationModel.InFlight {
     WatchEngine(JobsApi api, PollPolicy policy, Scheduler scheduler, Clock clock, AgentJobsListener listener,
                 CircuitBreaker breaker, RandomGenerator random, DurationModel model, ClientScope client) {
         this.client = client;
+        this.metrics = client != null ? client.metrics() : Metrics.NONE;
         this.api = api;
         this.policy = policy;
         this.scheduler = scheduler;
@@ -83,7 +89,10 @@ final class WatchEngine implements DurationModel.InFlight {
                 return Flux.error(closed);
             }
             while (true) {
-                JobLoop loop = loops.computeIfAbsent(jobId, id -> new JobLoop(this, id));
+                JobLoop loop = loops.computeIfAbsent(jobId, id -> {
+                    metrics.watchesChanged(1);
+                    return new JobLoop(this, id);
+                });
                 if (loop.tryAddSubscriber(awaitActive ? seed : null)) {
                     // After the loop is in the map, so a concurrent remove() of the last other loop either sees
                     // this one or has let go of the hook before this takes it again.
@@ -93,9 +102,9 @@ final class WatchEngine implements DurationModel.InFlight {
                         // Raced close(): its sweep may have missed this loop. The subscriber gets the error.
                         loop.abort(closedMeanwhile);
                     }
-                    return loop.events(() -> loop.start(firstDelayMillis, seed, seedEvent, awaitActive));
+                    return loop.events(context -> loop.start(firstDelayMillis, seed, seedEvent, awaitActive, context));
                 }
-                loops.remove(jobId, loop);
+                remove(loop);
             }
         });
     }
@@ -111,7 +120,9 @@ final class WatchEngine implements DurationModel.InFlight {
     }
 
     void remove(JobLoop loop) {
-        loops.remove(loop.jobId, loop);
+        if (loops.remove(loop.jobId, loop)) {
+            metrics.watchesChanged(-1);
+        }
         if (client != null && loops.isEmpty()) {
             releaseClientIfIdle();
         }
@@ -161,9 +172,14 @@ final class WatchEngine implements DurationModel.InFlight {
         return closed != null;
     }
 
-    /** Tells the listener; a listener that throws must not stop a watch, so its failure is dropped here. */
-    void pollDeferred(String jobId, long delayMillis, Throwable cause) {
-        try {
+    /**
+     * Tells the listener, with the ThreadLocals of the watch that started the loop restored from {@code context}; a
+     * listener that throws must not stop a watch, so its failure is dropped here.
+     */
+    @SuppressWarnings("try") // the scope is only opened and closed around the callback
+    void pollDeferred(String jobId, long delayMillis, Throwable cause, ContextView context) {
+        metrics.pollDeferred(cause);
+        try (ThreadLocalContext.Scope scope = ThreadLocalContext.restore(context)) {
             listener.pollDeferred(jobId, Duration.ofMillis(delayMillis), cause);
         } catch (RuntimeException listenerFailure) {
             // The listener is observability: its bug is not the job's.

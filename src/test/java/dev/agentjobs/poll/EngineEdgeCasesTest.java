@@ -103,7 +103,7 @@ class EngineEdgeCasesTest {
         JobLoop loop = new JobLoop(engine, "j");
         assertThat(loop.tryAddSubscriber(null)).isTrue();
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        loop.events(() -> loop.start(1_000, null, null, false)).subscribe(e -> { }, errors::add);
+        loop.events(context -> loop.start(1_000, null, null, false, context)).subscribe(e -> { }, errors::add);
 
         Thread aborter = new Thread(() -> loop.abort(new IllegalStateException("the job watcher was disposed")),
                 "aborter");

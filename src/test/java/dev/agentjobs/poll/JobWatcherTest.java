@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -377,6 +381,62 @@ class JobWatcherTest {
                 .thenAwait(Duration.ofSeconds(5))
                 .assertNext(e -> assertThat(e.kind()).isEqualTo(Kind.TERMINAL))
                 .expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void aSubscriberThatThrows_stopsNeitherTheLoopNorTheOtherSubscribersOfTheJob() {
+        api.script("j", job("j", JobStatus.ACTIVE), job("j", JobStatus.ACTIVE, "https://pr/1"),
+                job("j", JobStatus.COMPLETED, "https://pr/1"));
+        JobWatcher w = watcher(PollPolicy.fixed(Duration.ofSeconds(1)));
+        List<JobEvent> steady = new ArrayList<>();
+        AtomicBoolean steadyDone = new AtomicBoolean();
+        w.watch("j").subscribe(steady::add, e -> { }, () -> steadyDone.set(true));
+        // A subscriber that breaks the Reactive Streams rule and throws from onNext: delivered to on the loop's
+        // own thread, it must not take the loop, or the subscribers after it, down with it.
+        List<Throwable> rawErrors = new ArrayList<>();
+        AtomicInteger rawEvents = new AtomicInteger();
+        w.watch("j").subscribe(new CoreSubscriber<JobEvent>() {
+            @Override
+            public void onSubscribe(Subscription s) {
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(JobEvent e) {
+                rawEvents.incrementAndGet();
+                throw new IllegalStateException("subscriber bug");
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                rawErrors.add(t);
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        // And one that throws the usual way, from a lambda: Reactor's LambdaSubscriber cancels it.
+        AtomicInteger lambdaEvents = new AtomicInteger();
+        w.watch("j").subscribe(e -> {
+            lambdaEvents.incrementAndGet();
+            throw new IllegalStateException("consumer bug");
+        }, e -> { });
+        List<JobEvent> late = new ArrayList<>();
+        w.watch("j").subscribe(late::add);
+
+        vts.advanceTimeBy(Duration.ofSeconds(10));
+
+        assertThat(steady).extracting(JobEvent::kind)
+                .containsExactly(Kind.STATUS_CHANGED, Kind.PR_LINKED, Kind.TERMINAL);
+        assertThat(steadyDone).isTrue();
+        assertThat(late).extracting(JobEvent::kind).containsExactly(Kind.STATUS_CHANGED, Kind.PR_LINKED,
+                Kind.TERMINAL);
+        assertThat(rawEvents).hasValue(1);
+        assertThat(rawErrors).singleElement().satisfies(t -> assertThat(t).hasMessage("subscriber bug"));
+        assertThat(lambdaEvents).hasValue(1);
+        assertThat(api.gets("j")).isEqualTo(3);
+        assertThat(w.activeWatches()).isZero();
     }
 
     @Test

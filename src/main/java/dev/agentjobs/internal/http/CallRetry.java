@@ -83,7 +83,7 @@ final class CallRetry extends Retry {
                 sink.error(cause);
                 return;
             }
-            Listeners.retryScheduled(listener, call, jobId, nextAttempt, delay, cause);
+            Listeners.retryScheduled(listener, sink.contextView(), call, jobId, nextAttempt, delay, cause);
         });
     }
 

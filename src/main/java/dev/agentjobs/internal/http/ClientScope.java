@@ -5,6 +5,7 @@ import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.internal.Breakers;
+import dev.agentjobs.internal.Metrics;
 import dev.agentjobs.internal.SchedulerClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -88,10 +89,19 @@ public final class ClientScope {
         return breakers().circuitBreaker(breakerName());
     }
 
-    /** The client's one breaker registry, made on first use. */
+    /** The client's one breaker registry, made on first use (and bound to the client's metrics, if any). */
     public CircuitBreakerRegistry breakers() {
-        return shared(CircuitBreakerRegistry.class,
-                () -> CircuitBreakerRegistry.of(Breakers.defaultConfig(new SchedulerClock(scheduler()))));
+        return shared(CircuitBreakerRegistry.class, () -> {
+            CircuitBreakerRegistry registry =
+                    CircuitBreakerRegistry.of(Breakers.defaultConfig(new SchedulerClock(scheduler())));
+            transport.metrics().bindBreakers(registry);
+            return registry;
+        });
+    }
+
+    /** Where the watchers built on this client count polls, watches and events; {@link Metrics#NONE} if nowhere. */
+    public Metrics metrics() {
+        return transport.metrics();
     }
 
     /** The one instance of {@code type} for this client, made by {@code factory} on first use. */

@@ -6,6 +6,7 @@ import dev.agentjobs.api.ApiCall;
 import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.ClientClosedException;
 import dev.agentjobs.api.Job;
+import dev.agentjobs.internal.Metrics;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.util.context.ContextView;
 
 /**
  * The HTTP side of {@code AgentJobsClient}: one attempt of a call is built here, bounded by the
@@ -34,6 +36,7 @@ public final class JobsTransport {
     private final JobPaths paths;
     private final ErrorMapper errors;
     private final InFlightLimiter limiter;
+    private final Metrics metrics;
     private final NettyResources netty;
     private final Scheduler scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -46,6 +49,10 @@ public final class JobsTransport {
         this.paths = new JobPaths(settings.baseUrl(), settings.projectId());
         this.errors = new ErrorMapper(settings.apiKey(), settings.responseTimeout(), settings.attemptTimeout());
         this.limiter = new InFlightLimiter(settings.maxConnections());
+        // Only a client given a registry touches Micrometer (MicrometerMetrics is loaded by Metrics.micrometer).
+        this.metrics = settings.meterRegistry() == null ? Metrics.NONE
+                : Metrics.micrometer(settings.meterRegistry(), settings.projectId());
+        metrics.bindLimiter(limiter::inFlight, limiter::waiting);
         this.netty = new NettyResources(settings);
         this.scheduler = settings.scheduler() != null ? settings.scheduler() : netty.loopScheduler();
         // cache(): every closeLater() subscriber waits for the one disposal instead of starting another.
@@ -65,6 +72,11 @@ public final class JobsTransport {
     /** {@code POST /v2/agent/{projectId}/job/{id}/message}: resent like a create. */
     public Mono<Job> sendMessage(String jobId, String prompt, CallRetryPolicy retry) {
         return call(ApiCall.MESSAGE, jobId, paths.messages(jobId), JobCodec.encodePrompt(prompt), retry);
+    }
+
+    /** Where requests are counted, and the watchers built on this client count theirs. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     /** The settings this transport was built with. */
@@ -88,6 +100,7 @@ public final class JobsTransport {
             if (closed.compareAndSet(false, true)) {
                 // Told before the event loop goes: whoever waits on a timer of this client can still end.
                 scope.close();
+                metrics.close();
             }
             return disposal;
         });
@@ -103,23 +116,26 @@ public final class JobsTransport {
     }
 
     private Mono<Job> call(ApiCall call, String jobId, String url, byte[] body, CallRetryPolicy policy) {
-        return limiter.limit(Mono.defer(() -> attempt(call, jobId, url, body)))
+        // Each attempt reads its subscriber's Context: the caller's for a create or a message, the watch's for a
+        // poll. The request carries it (hooks read it with req.currentContextView()), and the listener is called
+        // with its ThreadLocals restored (ThreadLocalContext).
+        return limiter.limit(Mono.deferContextual(context -> attempt(call, jobId, url, body, context)))
                 .retryWhen(new CallRetry(call, jobId, policy, scheduler, listener));
     }
 
-    private Mono<Job> attempt(ApiCall call, String jobId, String url, byte[] body) {
+    private Mono<Job> attempt(ApiCall call, String jobId, String url, byte[] body, ContextView context) {
         if (closed.get()) {
             return Mono.error(new ClientClosedException("agentjobs client is closed: "
                     + ErrorMapper.label(call, jobId) + " not sent"));
         }
         AttemptTracker tracker = new AttemptTracker();
         long start = now();
-        Listeners.requestStarted(listener, call, jobId);
+        Listeners.requestStarted(listener, context, call, jobId);
         HttpClient.ResponseReceiver<?> request = body == null
                 ? netty.getClient().get().uri(url)
                 : netty.postClient().post().uri(url).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
         return request
-                .response((res, content) -> onResponse(call, jobId, res, content, tracker, start))
+                .response((res, content) -> onResponse(call, jobId, res, content, tracker, start, context))
                 .next()
                 .doOnCancel(tracker::abort)
                 // Reactor Netty's responseTimeout only bounds silence; a server dripping a byte now and then
@@ -136,16 +152,28 @@ public final class JobsTransport {
                         e -> errors.fromFailure(call, jobId, e, tracker.mayHaveReachedServer()))
                 .doOnError(e -> {
                     if (!tracker.isHttpError()) {
-                        Listeners.requestFailed(listener, call, jobId, e, elapsedSince(start));
+                        Listeners.requestFailed(listener, context, call, jobId, e, elapsedSince(start));
                     }
-                });
+                })
+                .transform(attemptMono -> metered(attemptMono, call, start));
+    }
+
+    /** Times the attempt into the metrics, by its outcome; with no registry, metrics is NONE and this is a no-op. */
+    private Mono<Job> metered(Mono<Job> attemptMono, ApiCall call, long start) {
+        if (metrics == Metrics.NONE) {
+            return attemptMono;
+        }
+        return attemptMono
+                .doOnSuccess(job -> metrics.requestEnded(call, "2xx", now() - start))
+                .doOnError(e -> metrics.requestEnded(call, Metrics.outcomeOf(e), now() - start))
+                .doOnCancel(() -> metrics.requestEnded(call, "cancelled", now() - start));
     }
 
     private Mono<Job> onResponse(ApiCall call, String jobId, HttpClientResponse res, ByteBufFlux content,
-                                 AttemptTracker tracker, long start) {
+                                 AttemptTracker tracker, long start, ContextView context) {
         tracker.responded();
         int status = res.status().code();
-        Listeners.responseReceived(listener, call, jobId, status, elapsedSince(start));
+        Listeners.responseReceived(listener, context, call, jobId, status, elapsedSince(start));
         Mono<byte[]> bytes = CappedBody.read(content, declaredLength(res), settings.maxResponseBytes());
         if (status >= 200 && status <= 299) {
             return bytes

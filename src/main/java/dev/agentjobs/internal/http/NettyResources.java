@@ -15,9 +15,11 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The Reactor Netty resources one client owns: its event loop, its connection pool and the configured
+ * The Reactor Netty resources one client uses: its event loop, its connection pool and the configured
  * {@link HttpClient}s. Nothing global is used or disposed, so two clients, or a client and the simulator in
- * one JVM, never share or tear down each other's threads.
+ * one JVM, never share or tear down each other's threads. The loop and the pool are the client's own unless the
+ * application lent its own ({@link TransportSettings#loopResources()}, {@link TransportSettings#connectionProvider()});
+ * a lent one is used, never disposed.
  */
 final class NettyResources {
 
@@ -28,17 +30,33 @@ final class NettyResources {
 
     private final LoopResources loops;
     private final ConnectionProvider pool;
+    private final boolean ownLoops;
+    private final boolean ownPool;
     private final EventLoopGroup group;
     private final HttpClient getClient;
     private final HttpClient postClient;
     private final Scheduler loopScheduler;
 
     NettyResources(TransportSettings s) {
-        this.loops = LoopResources.create(THREAD_PREFIX, s.eventLoopThreads(), true);
+        this.ownLoops = s.loopResources() == null;
+        this.loops = ownLoops ? LoopResources.create(THREAD_PREFIX, s.eventLoopThreads(), true) : s.loopResources();
         boolean preferNative = LoopResources.DEFAULT_NATIVE;
         // The group object exists now; Netty starts its threads on the first task, so an unused client is free.
         this.group = loops.onClient(preferNative);
-        this.pool = ConnectionProvider.builder("agentjobs")
+        this.ownPool = s.connectionProvider() == null;
+        this.pool = ownPool ? ownPool(s, group) : s.connectionProvider();
+        HttpClient configured = mustKeep(RedactingWiretap.replacing(
+                customized(s, HttpClient.create(pool).runOn(loops, preferNative)), s.apiKey()), s);
+        this.getClient = configured;
+        this.postClient = configured.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
+        // An EventLoopGroup is a ScheduledExecutorService: timers fire on the loop that runs the requests, with
+        // no thread hop. This scheduler is never disposed on its own: disposing it would shut the group down
+        // behind LoopResources' back; closing the loops ends its timers.
+        this.loopScheduler = Schedulers.fromExecutorService(group, THREAD_PREFIX);
+    }
+
+    private static ConnectionProvider ownPool(TransportSettings s, EventLoopGroup group) {
+        return ConnectionProvider.builder("agentjobs")
                 .maxConnections(s.maxConnections())
                 .maxIdleTime(s.maxIdleTime())
                 // Our InFlightLimiter keeps the pool's own queue empty; never fail on its size.
@@ -50,9 +68,34 @@ final class NettyResources {
                     return () -> f.cancel(false);
                 })
                 .build();
-        HttpClient base = HttpClient.create(pool)
-                .runOn(loops, preferNative)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+    }
+
+    /**
+     * The application's customizer applied to our client. It may add a proxy, TLS trust, a wiretap, metrics or
+     * hooks, but the client it returns must still run on the loop and pool we hold: we time on that loop and
+     * dispose (or not) exactly what we made, so a swapped one would be leaked or disposed behind its owner's back.
+     */
+    private static HttpClient customized(TransportSettings s, HttpClient base) {
+        HttpClient c = s.httpClientCustomizer().apply(base);
+        if (c == null) {
+            throw new IllegalArgumentException("the HttpClient customizer returned null");
+        }
+        if (c.configuration().connectionProvider() != base.configuration().connectionProvider()
+                || c.configuration().loopResources() != base.configuration().loopResources()) {
+            throw new IllegalArgumentException("the HttpClient customizer must not replace the connection pool or"
+                    + " the event loops: give them to the client builder (connectionProvider, loopResources)");
+        }
+        return c;
+    }
+
+    /**
+     * What the client cannot do without, applied after the customizer so that it cannot undo any of it: no resend
+     * behind our back (a POST that may have reached the server is never sent again), no redirect followed, our
+     * timeouts, our headers (the key among them), and the hooks that tell how far an attempt got. A wiretap the
+     * customizer turned on was swapped for one that cuts the key out ({@link RedactingWiretap}) just before.
+     */
+    private static HttpClient mustKeep(HttpClient c, TransportSettings s) {
+        return c.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         s.connectTimeout().toMillis()))
                 .responseTimeout(s.responseTimeout())
                 // Reactor Netty would resend a request on a connection reset before its headers went out;
@@ -75,12 +118,6 @@ final class NettyResources {
                         t.requestWritten();
                     }
                 });
-        this.getClient = base;
-        this.postClient = base.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON));
-        // An EventLoopGroup is a ScheduledExecutorService: timers fire on the loop that runs the requests, with
-        // no thread hop. This scheduler is never disposed on its own: disposing it would shut the group down
-        // behind LoopResources' back; closing the loops ends its timers.
-        this.loopScheduler = Schedulers.fromExecutorService(group, THREAD_PREFIX);
     }
 
     HttpClient getClient() {
@@ -95,10 +132,12 @@ final class NettyResources {
         return loopScheduler;
     }
 
-    /** Closes the pool's connections, then stops the event loop; each step runs once however often called. */
+    /**
+     * Closes the pool's connections, then stops the event loop; each step runs once however often called. A pool
+     * or loop the application lent is left alone: its owner disposes it.
+     */
     Mono<Void> disposeLater() {
-        return pool.disposeLater()
-                .onErrorResume(e -> Mono.empty())
-                .then(loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT));
+        Mono<Void> closePool = ownPool ? pool.disposeLater().onErrorResume(e -> Mono.empty()) : Mono.empty();
+        return closePool.then(ownLoops ? loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT) : Mono.empty());
     }
 }

@@ -8,7 +8,11 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import reactor.core.scheduler.Scheduler;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * Every setting a client runs with, checked once: each {@link Builder} setter rejects a wrong value at once
@@ -103,6 +107,29 @@ public final class TransportSettings {
         return values.userAgent;
     }
 
+    /** The application's changes to the HttpClient, applied before what the client cannot do without. */
+    public UnaryOperator<HttpClient> httpClientCustomizer() {
+        return values.httpClientCustomizer;
+    }
+
+    /** The application's event loops, or {@code null} for the client's own (which it disposes). */
+    public LoopResources loopResources() {
+        return values.loopResources;
+    }
+
+    /** The application's connection pool, or {@code null} for the client's own (which it disposes). */
+    public ConnectionProvider connectionProvider() {
+        return values.connectionProvider;
+    }
+
+    /**
+     * The application's Micrometer {@code MeterRegistry}, typed {@code Object} so that these settings load without
+     * Micrometer; {@code null} when metrics are off.
+     */
+    public Object meterRegistry() {
+        return values.meterRegistry;
+    }
+
     @Override
     public String toString() {
         return values.toString();
@@ -125,6 +152,10 @@ public final class TransportSettings {
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler;
         private String userAgent = "agentjobs/0.1";
+        private UnaryOperator<HttpClient> httpClientCustomizer = UnaryOperator.identity();
+        private LoopResources loopResources;
+        private ConnectionProvider connectionProvider;
+        private Object meterRegistry;
 
         private Builder() {
         }
@@ -237,6 +268,29 @@ public final class TransportSettings {
             return this;
         }
 
+        public Builder httpClientCustomizer(UnaryOperator<HttpClient> value) {
+            this.httpClientCustomizer = Objects.requireNonNull(value, "httpClientCustomizer");
+            return this;
+        }
+
+        /** Lent by the application: used, never disposed. */
+        public Builder loopResources(LoopResources value) {
+            this.loopResources = Objects.requireNonNull(value, "loopResources");
+            return this;
+        }
+
+        /** Lent by the application: used, never disposed. */
+        public Builder connectionProvider(ConnectionProvider value) {
+            this.connectionProvider = Objects.requireNonNull(value, "connectionProvider");
+            return this;
+        }
+
+        /** A Micrometer {@code MeterRegistry} (checked when the client is built). */
+        public Builder meterRegistry(Object value) {
+            this.meterRegistry = Objects.requireNonNull(value, "meterRegistry");
+            return this;
+        }
+
         /** The settings as they stand; throws {@link IllegalStateException} when the project or key is unset. */
         public TransportSettings build() {
             if (projectId == null) {
@@ -266,6 +320,10 @@ public final class TransportSettings {
             b.clock = clock;
             b.scheduler = scheduler;
             b.userAgent = userAgent;
+            b.httpClientCustomizer = httpClientCustomizer;
+            b.loopResources = loopResources;
+            b.connectionProvider = connectionProvider;
+            b.meterRegistry = meterRegistry;
             return b;
         }
 
@@ -277,7 +335,10 @@ public final class TransportSettings {
                     + ", attemptTimeout=" + attemptTimeout
                     + ", maxConnections=" + maxConnections + ", maxIdleTime=" + maxIdleTime
                     + ", eventLoopThreads=" + eventLoopThreads + ", maxResponseBytes=" + maxResponseBytes
-                    + ", retryPolicy=" + retryPolicy;
+                    + ", retryPolicy=" + retryPolicy
+                    + (loopResources == null ? "" : ", loopResources=lent")
+                    + (connectionProvider == null ? "" : ", connectionProvider=lent")
+                    + (meterRegistry == null ? "" : ", metrics=on");
         }
     }
 }
