@@ -84,7 +84,8 @@ final class AgentJobsPoller implements Poller {
         // Every job was preloaded at the simulator's start, so they all share (about) this age.
         Instant created = answer == null ? null : answer.createdAt();
         if (created == null) {
-            throw new IllegalStateException("the simulator's job has no createdAt: the planner would use the watch's age");
+            throw new IllegalStateException("the simulator's job has no createdAt: the planner would plan by the"
+                    + " watch's age");
         }
         long ageMillis = Math.max(0, Duration.between(created, Instant.now()).toMillis());
         long gap = plan.gapMillis(ageMillis);

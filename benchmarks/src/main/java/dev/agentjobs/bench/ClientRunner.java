@@ -219,7 +219,8 @@ public final class ClientRunner {
     private static Map<String, long[]> gcTotals() {
         Map<String, long[]> totals = new LinkedHashMap<>();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            totals.put(gc.getName(), new long[] {Math.max(0, gc.getCollectionCount()), Math.max(0, gc.getCollectionTime())});
+            totals.put(gc.getName(),
+                    new long[] {Math.max(0, gc.getCollectionCount()), Math.max(0, gc.getCollectionTime())});
         }
         return totals;
     }

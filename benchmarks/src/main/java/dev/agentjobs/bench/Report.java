@@ -135,11 +135,16 @@ public final class Report {
         return runs;
     }
 
-    /** Puts the median of {@code field} into {@code into} and its [lowest, highest] into {@code spread}. */
-    private static void summarise(List<JsonNode> nodes, String field, ObjectNode into, ObjectNode spread, String name) {
+    /**
+     * Puts the median of {@code field} into {@code into} and its [lowest, highest] as {@code name} into
+     * {@code spread} (nothing there when there are no nodes).
+     */
+    static void summarise(List<JsonNode> nodes, String field, ObjectNode into, ObjectNode spread, String name) {
         into.put(field, median(nodes, field));
         double[] v = nodes.stream().mapToDouble(n -> n.path(field).asDouble()).sorted().toArray();
-        spread.putArray(name).add(v[0]).add(v[v.length - 1]);
+        if (v.length > 0) {
+            spread.putArray(name).add(v[0]).add(v[v.length - 1]);
+        }
     }
 
     /**
