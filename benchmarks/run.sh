@@ -101,6 +101,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The commit measured is the one built now: a commit made while the run goes on must not be named instead.
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+[ -z "$(git -C "$ROOT" status --porcelain -- src pom.xml benchmarks/src benchmarks/pom.xml 2>/dev/null)" ] \
+  || COMMIT="$COMMIT+uncommitted"
 echo "== building (project jar, then the benchmarks module) with $JDK_VERSION"
 (cd "$ROOT" && mvn -B -q -DskipTests install)
 (cd "$HERE" && mvn -B -q compile)
@@ -195,7 +199,7 @@ cat > "$WORK/machine.json" <<JSON
  "mode": "$MODE", "rounds": $ROUNDS, "warmupS": $WARMUP_S, "windowS": $WINDOW_S,
  "minWindowIntervals": $MIN_WINDOW_INTERVALS, "ratePerS": $RATE,
  "jvmOptions": "${JVM_OPTS[*]}", "loadAverage": "$LOAD_AT_START",
- "commit": "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"}
+ "commit": "$COMMIT"}
 JSON
 cp "$RUNS" "$OUT_RUNS"
 if [ "$FANOUT" = 1 ]; then
