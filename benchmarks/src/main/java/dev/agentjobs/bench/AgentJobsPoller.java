@@ -31,8 +31,11 @@ import java.util.Map;
  */
 final class AgentJobsPoller implements Poller {
 
-    /** The model's mean duration in intervals: far beyond any age a run reaches, yet a schedule the planner's
-     * calibration prices exactly (a mean of 20,000 intervals or more makes it plan the 100 ms floor). */
+    /**
+     * The model's mean duration in intervals: far beyond any age a run reaches, yet short enough for the
+     * planner's calibration, which prices a schedule over at most 200,000 polls (with a mean of 20,000 intervals
+     * of 500 ms it planned the 100 ms floor instead of 500 ms).
+     */
     static final long MEAN_INTERVALS = 10_000;
 
     private final boolean adaptive;

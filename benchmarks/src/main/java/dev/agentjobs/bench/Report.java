@@ -179,8 +179,7 @@ public final class Report {
         if (v.length == 0) {
             return Double.NaN;
         }
-        double m = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-        return Math.round(m * 100) / 100.0;
+        return round2(v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
     }
 
     /**
