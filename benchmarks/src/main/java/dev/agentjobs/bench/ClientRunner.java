@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * BENCH_API_KEY=... java -cp ... dev.agentjobs.bench.ClientRunner --impl raw-netty --url http://127.0.0.1:8080 \
- *     --jobs 10000 --interval-ms 5000 --warmup-s 8 --window-s 10
+ *     --jobs 10000 --interval-ms 5000 --warmup-s 8 --window-s 15 [--min-window-intervals 3]
  * </pre>
  *
  * <p>Steps: open the implementation and send one probe GET; take the empty baseline (heap after GC,
@@ -22,6 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * request rate is {@code N / interval} for every implementation; wait out the warm-up; measure the
  * process CPU time and the recorder over the window; then the heap after GC with the N jobs waiting.
  * A failure to reach N (out of memory, no more threads) is a result: status {@code failed} with the error.
+ * A window shorter than {@code --min-window-intervals} intervals is not: it exits with status 2 before
+ * anything runs (a window of less than an interval polls some jobs once and others never).
  */
 public final class ClientRunner {
 
@@ -37,6 +39,12 @@ public final class ClientRunner {
         long intervalMs = Long.parseLong(Args.required(opts, "interval-ms"));
         double warmupS = Double.parseDouble(opts.getOrDefault("warmup-s", "5"));
         double windowS = Double.parseDouble(opts.getOrDefault("window-s", "10"));
+        int minIntervals = Integer.parseInt(opts.getOrDefault("min-window-intervals", "0"));
+        String tooShort = windowTooShort(windowS, intervalMs, minIntervals);
+        if (tooShort != null) {
+            System.err.println("[client] refused: " + tooShort);
+            System.exit(2);
+        }
         Target target = new Target(Args.required(opts, "url"), opts.getOrDefault("project", "bench"),
                 Args.env("BENCH_API_KEY"), jobs);
 
@@ -67,6 +75,18 @@ public final class ClientRunner {
         }
         // Thread-per-job peers leave N threads behind; halt rather than wait for them.
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Why a window of {@code windowS} seconds cannot measure polls every {@code intervalMs} (it covers fewer
+     * than {@code minIntervals} intervals), or null when it can.
+     */
+    static String windowTooShort(double windowS, long intervalMs, int minIntervals) {
+        if (windowS * 1000 >= (double) minIntervals * intervalMs) {
+            return null;
+        }
+        return String.format("a %.1f s window covers %.1f intervals of %d ms; at least %d are required",
+                windowS, windowS * 1000 / intervalMs, intervalMs, minIntervals);
     }
 
     private static void measure(String impl, Target target, long intervalMs, double warmupS, double windowS,
@@ -100,7 +120,7 @@ public final class ClientRunner {
         parkUntil(t0 + warmupNanos);
 
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long gc0 = gcMillis();
+        Map<String, long[]> gc0 = gcTotals();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         recorder.startWindow();
@@ -108,7 +128,7 @@ public final class ClientRunner {
         PollRecorder.Window window = recorder.endWindow();
         long cpu1 = os.getProcessCpuTime();
         long wall1 = System.nanoTime();
-        long gc1 = gcMillis();
+        Map<String, long[]> gc1 = gcTotals();
         int threads = ManagementFactory.getThreadMXBean().getThreadCount();
 
         long heapWaiting = heapAfterGc();
@@ -136,7 +156,30 @@ public final class ClientRunner {
         out.put("pollsPerS", round(window.polls() / seconds));
         out.put("targetPollsPerS", round(jobs * 1000.0 / intervalMs));
         out.put("cpuUtilisation", round((cpu1 - cpu0) / 1e9 / seconds));
-        out.put("gcMsInWindow", gc1 - gc0);
+        putGc(gc0, gc1, out);
+        out.put("setup", poller.setup());
+    }
+
+    /**
+     * The collections in the window, in total ({@code gcCountInWindow}, {@code gcMsInWindow}) and per collector
+     * ({@code gcInWindow}). G1's "Concurrent GC" bean counts the pauses of its concurrent cycle (remark,
+     * cleanup) since JDK 20; its time is pause time, not the concurrent work, which shows as CPU.
+     */
+    private static void putGc(Map<String, long[]> before, Map<String, long[]> after, Map<String, Object> out) {
+        long count = 0;
+        long millis = 0;
+        Map<String, Object> perCollector = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : after.entrySet()) {
+            long[] b = before.getOrDefault(e.getKey(), new long[2]);
+            long c = e.getValue()[0] - b[0];
+            long ms = e.getValue()[1] - b[1];
+            count += c;
+            millis += ms;
+            perCollector.put(e.getKey(), Map.of("count", c, "ms", ms));
+        }
+        out.put("gcCountInWindow", count);
+        out.put("gcMsInWindow", millis);
+        out.put("gcInWindow", perCollector);
     }
 
     private static Poller create(String impl) {
@@ -146,20 +189,18 @@ public final class ClientRunner {
             case "azure-poller":
                 return new AzurePoller();
             case "threads":
-                return new ThreadPoller(false);
+                return new ThreadPoller(ThreadPoller.Kind.PLATFORM);
             case "virtual-threads":
-                return new ThreadPoller(true);
+                return new ThreadPoller(ThreadPoller.Kind.VIRTUAL);
+            case "virtual-threads-tuned":
+                return new ThreadPoller(ThreadPoller.Kind.VIRTUAL_TUNED);
             case "agentjobs":
-                // Compiled only when the installed agentjobs jar holds the watch engine (see run.sh).
-                try {
-                    return (Poller) Class.forName("dev.agentjobs.bench.AgentJobsPoller")
-                            .getDeclaredConstructor().newInstance();
-                } catch (ReflectiveOperationException | LinkageError e) {
-                    throw new Skipped("the installed agentjobs jar has no watch engine yet (" + e + ")");
-                }
+                return new AgentJobsPoller(false);
+            case "agentjobs-adaptive":
+                return new AgentJobsPoller(true);
             default:
-                throw new IllegalArgumentException("unknown --impl " + impl
-                        + " (agentjobs, raw-netty, threads, virtual-threads, azure-poller)");
+                throw new IllegalArgumentException("unknown --impl " + impl + " (" + String.join(", ", Report.IMPLS)
+                        + ")");
         }
     }
 
@@ -174,12 +215,14 @@ public final class ClientRunner {
         return lowest;
     }
 
-    private static long gcMillis() {
-        long total = 0;
+    /** Per collector: collections so far and their accumulated time in ms (0 where the JVM does not say). */
+    private static Map<String, long[]> gcTotals() {
+        Map<String, long[]> totals = new LinkedHashMap<>();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            total += Math.max(0, gc.getCollectionTime());
+            totals.put(gc.getName(),
+                    new long[] {Math.max(0, gc.getCollectionCount()), Math.max(0, gc.getCollectionTime())});
         }
-        return total;
+        return totals;
     }
 
     static void parkUntil(long nanoTime) {

@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The report of the {@code fanout} scenario: medians over the rounds of each ledger, the ratio of CPU per prompt
+ * The report of the {@code fanout} scenario: medians over the rounds of each ledger (with their [lowest, highest]
+ * under {@code spread}), the ratio of CPU per prompt
  * with the SQLite ledger to the in-memory one (the issue's target: at most 1.15), as JSON and a Markdown table.
  *
  * <pre>
@@ -43,9 +44,11 @@ public final class FanOutReport {
             List<JsonNode> ok = runs.stream().filter(r -> r.path("ledger").asText().equals(ledger)
                     && r.path("status").asText().equals("ok")).toList();
             m.put("rounds", ok.size());
+            ObjectNode spread = JSON.createObjectNode();
             for (String f : FIGURES) {
-                m.put(f, Report.median(ok, f));
+                Report.summarise(ok, f, m, spread, f);
             }
+            m.set("spread", spread);
         }
         double ratio = medians.path("sqlite").path("cpuMicrosPerPrompt").asDouble()
                 / medians.path("memory").path("cpuMicrosPerPrompt").asDouble();
@@ -58,6 +61,16 @@ public final class FanOutReport {
         Files.writeString(md, markdown(report, machine));
     }
 
+    private static String cell(JsonNode m, String field, String format) {
+        JsonNode range = m.path("spread").path(field);
+        String median = String.format(Locale.ROOT, format, m.path(field).asDouble());
+        if (!range.isArray() || m.path("rounds").asInt() < 2) {
+            return median;
+        }
+        return median + " (" + String.format(Locale.ROOT, format, range.path(0).asDouble()) + ".."
+                + String.format(Locale.ROOT, format, range.path(1).asDouble()) + ")";
+    }
+
     private static String markdown(ObjectNode report, JsonNode machine) {
         StringBuilder sb = new StringBuilder("# Fan-out: SQLite ledger against the in-memory ledger\n\n");
         JsonNode any = report.path("runs").path(0);
@@ -66,13 +79,14 @@ public final class FanOutReport {
                 + "poll; a warm-up fan-out of 1,000 prompts on the same kind of ledger before each measured one. "
                 + "Medians of %s interleaved rounds (sqlite, memory, sqlite, ...), one fresh JVM per run.%n%n",
                 any.path("prompts").asText("?"), machine.path("rounds").asText("?")));
+        sb.append("Each cell: the median, then (lowest..highest round).\n\n");
         sb.append("| ledger | prompts/s | CPU per prompt (us) | CPU use (cores) | ledger bytes per prompt | rounds |\n");
         sb.append("|---|---|---|---|---|---|\n");
         for (String ledger : LEDGERS) {
             JsonNode m = report.path("medians").path(ledger);
-            sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.2f | %.0f | %d |%n", ledger,
-                    m.path("promptsPerS").asDouble(), m.path("cpuMicrosPerPrompt").asDouble(),
-                    m.path("cpuUtilisation").asDouble(), m.path("ledgerBytesPerPrompt").asDouble(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d |%n", ledger,
+                    cell(m, "promptsPerS", "%.0f"), cell(m, "cpuMicrosPerPrompt", "%.1f"),
+                    cell(m, "cpuUtilisation", "%.2f"), cell(m, "ledgerBytesPerPrompt", "%.0f"),
                     m.path("rounds").asInt()));
         }
         sb.append(String.format(Locale.ROOT, "%nCPU per prompt, SQLite / in-memory: **%.3f** (target at most %.2f: %s).%n",

@@ -1,5 +1,7 @@
 package dev.agentjobs.bench;
 
+import java.util.Map;
+
 /**
  * One implementation under test: a way of watching many jobs by polling them on the shared schedule
  * described in {@link PollRecorder}. Each runs alone in a fresh JVM started by {@link ClientRunner}.
@@ -17,4 +19,9 @@ interface Poller {
 
     /** Starts watching {@code job}: its first poll now (or as the implementation's schedule says). */
     void watch(int job);
+
+    /** How this implementation was set up (policy, executor, ...), for its line of results; after the probe. */
+    default Map<String, Object> setup() {
+        return Map.of();
+    }
 }
