@@ -73,6 +73,8 @@ echo "== building (project jar, then the benchmarks module) with $JDK_VERSION"
 (cd "$HERE" && mvn -B -q compile)
 CP="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
 JVM_OPTS=(-XX:+UseG1GC -Xmx3g -Djava.awt.headless=true)
+# For profiling only (e.g. BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/f.jfr"): added to every client JVM.
+[ -n "${BENCH_JVM_OPTS:-}" ] && read -r -a EXTRA_JVM_OPTS <<< "$BENCH_JVM_OPTS" && JVM_OPTS+=("${EXTRA_JVM_OPTS[@]}")
 
 # A throwaway key: the simulator checks it, nothing else ever sees it (it is passed through the environment).
 export BENCH_API_KEY="mint_bench_$RANDOM$RANDOM"

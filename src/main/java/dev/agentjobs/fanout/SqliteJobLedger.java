@@ -193,7 +193,8 @@ public final class SqliteJobLedger implements JobLedger {
         Objects.requireNonNull(customId, "customId");
         PromptState to = LedgerRules.requireTerminal(state);
         Instant at = time(now);
-        return writer.<Void>submit(store -> {
+        // Deferred: a job's end is reported a few milliseconds later, and a run's many ends share commits.
+        return writer.<Void>submitDeferred(store -> {
             store.markFinished(customId, to, prLink, reason, at);
             return null;
         });

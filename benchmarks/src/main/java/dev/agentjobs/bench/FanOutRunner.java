@@ -82,16 +82,38 @@ public final class FanOutRunner {
                                 Map<String, Object> out) throws IOException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         JobLedger ledger = open(kind, file);
+        // Profiling only: -Dbench.jfr=FILE records the measured fan-out (not the warm-up) with JFR's profile settings.
+        String jfrFile = System.getProperty("bench.jfr");
+        jdk.jfr.Recording jfr = null;
+        if (jfrFile != null) {
+            try {
+                jfr = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            } catch (java.text.ParseException e) {
+                throw new IOException(e);
+            }
+            jfr.start();
+        }
+        ThreadCpu.Snapshot threads0 = ThreadCpu.snapshot();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         List<FanOutResult> results;
+        Map<String, Object> breakdown;
+        long cpuAtClose;
         try {
             results = run(client, ledger, "p", prompts, inFlight);
         } finally {
+            // Read before close: the ledger's writer thread ends with it.
+            breakdown = ThreadCpu.snapshot().since(threads0, prompts);
+            cpuAtClose = os.getProcessCpuTime();
             ledger.close();
         }
         long wall = System.nanoTime() - t0;
         long cpu = os.getProcessCpuTime() - cpu0;
+        breakdown.put("closeMicros", round((cpu0 + cpu - cpuAtClose) / 1000.0 / prompts));
+        if (jfr != null) {
+            jfr.dump(Path.of(jfrFile));
+            jfr.close();
+        }
         check(results, prompts);
         double seconds = wall / 1e9;
         out.put("status", "ok");
@@ -100,6 +122,9 @@ public final class FanOutRunner {
         out.put("cpuMicrosPerPrompt", round(cpu / 1000.0 / prompts));
         out.put("cpuUtilisation", round(cpu / 1e9 / seconds));
         out.put("ledgerBytesPerPrompt", kind.equals("sqlite") ? round(ledgerBytes(file) / (double) prompts) : 0);
+        out.put("commitsPerPrompt", round(counter(ledger, "commits") / (double) prompts));
+        out.put("syncedCommitsPerPrompt", round(counter(ledger, "syncedCommits") / (double) prompts));
+        out.put("threads", breakdown);
     }
 
     private static List<FanOutResult> run(AgentJobsClient client, JobLedger ledger, String prefix, int n,
@@ -124,6 +149,20 @@ public final class FanOutRunner {
         long bytes = Files.size(file);
         Path wal = file.resolveSibling(file.getFileName() + "-wal");
         return Files.exists(wal) ? bytes + Files.size(wal) : bytes;
+    }
+
+    /** A diagnostic counter of the SQLite ledger (package-private there: read reflectively), else 0. */
+    private static long counter(JobLedger ledger, String name) {
+        if (!(ledger instanceof SqliteJobLedger)) {
+            return 0;
+        }
+        try {
+            var method = SqliteJobLedger.class.getDeclaredMethod(name);
+            method.setAccessible(true);
+            return (long) method.invoke(ledger);
+        } catch (ReflectiveOperationException e) {
+            return -1;
+        }
     }
 
     private static double round(double v) {
