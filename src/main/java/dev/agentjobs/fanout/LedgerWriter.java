@@ -65,6 +65,7 @@ final class LedgerWriter {
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong syncedCommits = new AtomicLong();
     private final long lingerNanos;
+    private final boolean sync;
     // Operations queued that must run at once (not deferred): counted in, and counted out by the writer as it
     // drains them, so that it knows whether to wait for a deferred head of the queue or run now.
     private final AtomicLong urgentQueued = new AtomicLong();
@@ -78,14 +79,18 @@ final class LedgerWriter {
     private volatile boolean terminated;
 
     LedgerWriter(Path file, SqliteLedgerStore store) {
-        this(file, store, DEFAULT_LINGER);
+        this(file, store, DEFAULT_LINGER, true);
     }
 
-    /** With {@code linger} for deferred operations instead of {@link #DEFAULT_LINGER} (tests). */
-    LedgerWriter(Path file, SqliteLedgerStore store, Duration linger) {
+    /**
+     * With {@code linger} for deferred operations instead of {@link #DEFAULT_LINGER}; {@code sync} false makes
+     * {@link #submitSynced} commit like {@link #submit} ({@link SqliteJobLedger.Durability#PROCESS_CRASH}).
+     */
+    LedgerWriter(Path file, SqliteLedgerStore store, Duration linger, boolean sync) {
         this.file = file;
         this.store = store;
         this.lingerNanos = linger.toNanos();
+        this.sync = sync;
         this.thread = new Thread(this::run, "agentjobs-ledger-" + file.getFileName());
         thread.setDaemon(true);
         thread.start();
@@ -101,7 +106,7 @@ final class LedgerWriter {
 
     /** As {@link #submit}, and the commit is synced to the disk: it survives an OS crash or power loss as well. */
     <T> Mono<T> submitSynced(Work<T> work) {
-        return submit(work, true, false);
+        return submit(work, sync, false);
     }
 
     /**

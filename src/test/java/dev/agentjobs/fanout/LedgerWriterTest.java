@@ -36,7 +36,7 @@ class LedgerWriterTest {
     private LedgerWriter open(String name, Duration linger) {
         Path file = dir.resolve(name);
         return new LedgerWriter(file, new SqliteLedgerStore(LedgerSchema.open(file, "2026-01-01T00:00:00.000Z")),
-                linger);
+                linger, true);
     }
 
     @AfterEach

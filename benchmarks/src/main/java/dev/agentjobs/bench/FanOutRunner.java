@@ -30,7 +30,7 @@ import reactor.core.publisher.Flux;
  *
  * <pre>
  * BENCH_API_KEY=... java -cp ... dev.agentjobs.bench.FanOutRunner --ledger sqlite --url http://127.0.0.1:8080 \
- *     --prompts 10000 --dir /tmp/bench [--creates-in-flight 4]
+ *     --prompts 10000 --dir /tmp/bench [--creates-in-flight 4] [--durability power-loss|process-crash]
  * </pre>
  *
  * <p>Steps: build the client and open the ledger (SQLite loads its native library then); run a warm-up fan-out
@@ -52,6 +52,8 @@ public final class FanOutRunner {
         int prompts = Integer.parseInt(Args.required(opts, "prompts"));
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "1000"));
         int inFlight = Integer.parseInt(opts.getOrDefault("creates-in-flight", "4"));
+        SqliteJobLedger.Durability durability = SqliteJobLedger.Durability.valueOf(
+                opts.getOrDefault("durability", "power-loss").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         Path dir = Path.of(Args.required(opts, "dir"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", "fanout");
@@ -59,16 +61,18 @@ public final class FanOutRunner {
         out.put("prompts", prompts);
         out.put("round", Integer.parseInt(opts.getOrDefault("round", "1")));
         out.put("createsInFlight", inFlight);
+        out.put("durability", durability.name());
         out.put("jdk", Runtime.version().toString());
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         try (AgentJobsClient client = AgentJobsClient.builder().baseUrl(Args.required(opts, "url"))
                 .projectId(opts.getOrDefault("project", "bench")).apiKey(ApiKey.of(Args.env("BENCH_API_KEY")))
                 .build()) {
             Files.createDirectories(dir);
-            try (JobLedger w = open(kind, dir.resolve("warmup.ledger.db"))) {
+            try (JobLedger w = open(kind, dir.resolve("warmup.ledger.db"), durability)) {
                 check(run(client, w, "warm", warmup, inFlight), warmup);
             }
-            measure(client, kind, dir.resolve("bench.ledger.db"), prompts, inFlight, out);
+            measure(client, open(kind, dir.resolve("bench.ledger.db"), durability), dir.resolve("bench.ledger.db"),
+                    prompts, inFlight, out);
         } catch (Throwable e) {
             out.put("status", "failed");
             out.put("reason", String.valueOf(e));
@@ -78,10 +82,9 @@ public final class FanOutRunner {
         Runtime.getRuntime().halt(0);
     }
 
-    private static void measure(AgentJobsClient client, String kind, Path file, int prompts, int inFlight,
+    private static void measure(AgentJobsClient client, JobLedger ledger, Path file, int prompts, int inFlight,
                                 Map<String, Object> out) throws IOException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        JobLedger ledger = open(kind, file);
         // Profiling only: -Dbench.jfr=FILE records the measured fan-out (not the warm-up) with JFR's profile settings.
         String jfrFile = System.getProperty("bench.jfr");
         jdk.jfr.Recording jfr = null;
@@ -121,7 +124,8 @@ public final class FanOutRunner {
         out.put("promptsPerS", round(prompts / seconds));
         out.put("cpuMicrosPerPrompt", round(cpu / 1000.0 / prompts));
         out.put("cpuUtilisation", round(cpu / 1e9 / seconds));
-        out.put("ledgerBytesPerPrompt", kind.equals("sqlite") ? round(ledgerBytes(file) / (double) prompts) : 0);
+        out.put("ledgerBytesPerPrompt", ledger instanceof SqliteJobLedger ? round(ledgerBytes(file) / (double) prompts)
+                : 0);
         out.put("commitsPerPrompt", round(counter(ledger, "commits") / (double) prompts));
         out.put("syncedCommitsPerPrompt", round(counter(ledger, "syncedCommits") / (double) prompts));
         out.put("threads", breakdown);
@@ -169,9 +173,9 @@ public final class FanOutRunner {
         return Math.round(v * 100) / 100.0;
     }
 
-    private static JobLedger open(String kind, Path file) {
+    private static JobLedger open(String kind, Path file, SqliteJobLedger.Durability durability) {
         return switch (kind) {
-            case "sqlite" -> SqliteJobLedger.open(file);
+            case "sqlite" -> SqliteJobLedger.open(file, java.time.Clock.systemUTC(), durability);
             case "memory" -> new InMemoryJobLedger();
             default -> throw new IllegalArgumentException("--ledger must be sqlite or memory, was " + kind);
         };
