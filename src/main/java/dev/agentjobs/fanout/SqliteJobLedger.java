@@ -25,8 +25,11 @@ import reactor.core.publisher.Mono;
  * before that, each leaves a state the restart rules handle safely: a {@code CREATED} row falls back to
  * {@code CREATING} and is reported {@code IN_DOUBT} (as a create cut off mid-POST is), a terminal state falls
  * back to {@code CREATED} and the job is watched again with a GET, a registration is made again. That saves
- * two fsyncs of the three a prompt would pay. A transaction cut mid-write fails its checksum and is rolled back
- * when the file is next opened.
+ * two fsyncs of the three a prompt would pay. A terminal state ({@link #markFinished}) does not start a
+ * transaction of its own at once: it rides in the next one (a claim's, usually) or is committed alone after 25 ms,
+ * so a job's end is reported that much later at most and a run's many ends share commits. A transaction cut
+ * mid-write fails its checksum and is rolled back when the file is next opened. {@link Durability#PROCESS_CRASH}
+ * (an option of {@link #open(Path, Clock, Durability)}) commits claims without the fsync as well.
  *
  * <p><b>Threads.</b> All JDBC runs on one daemon thread owned by the ledger ({@code agentjobs-ledger-<file>}),
  * never on the caller's thread: every method only queues its operation, so it is safe on an event loop. The
