@@ -1,5 +1,6 @@
 package dev.agentjobs.fanout;
 
+import dev.agentjobs.internal.Checks;
 import dev.agentjobs.poll.PollPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -148,11 +149,7 @@ public final class FanOutOptions {
 
         /** The project id; by default the client's ({@code AgentJobsClient.projectId()}). */
         public Builder project(String value) {
-            Objects.requireNonNull(value, "project");
-            if (value.isBlank()) {
-                throw new IllegalArgumentException("project must not be blank");
-            }
-            this.project = value;
+            this.project = Checks.requireId("project", value);
             return this;
         }
 

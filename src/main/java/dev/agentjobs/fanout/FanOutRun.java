@@ -1,16 +1,15 @@
 package dev.agentjobs.fanout;
 
+import dev.agentjobs.api.AccessDeniedException;
 import dev.agentjobs.api.AgentJobsClient;
-import dev.agentjobs.api.DeadlineExceededException;
-import dev.agentjobs.api.ForbiddenException;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.JobsApi;
-import dev.agentjobs.api.PollLimitExceededException;
-import dev.agentjobs.api.UnauthorizedException;
+import dev.agentjobs.api.WatchLimitExceededException;
 import dev.agentjobs.fanout.FanOutResult.ErrorKind;
+import dev.agentjobs.internal.http.ClientScope;
 import dev.agentjobs.poll.JobWatcher;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +64,7 @@ public final class FanOutRun {
         this.project = project;
         AgentJobsClient client = api instanceof AgentJobsClient c ? c : null;
         this.scheduler = options.scheduler() != null ? options.scheduler()
-                : client != null ? client.scheduler() : Schedulers.parallel();
+                : client != null ? ClientScope.of(client).scheduler() : Schedulers.parallel();
         JobWatcher.Builder wb = client != null ? JobWatcher.builder(client) : JobWatcher.builder(api);
         wb.policy(options.pollPolicy());
         if (options.scheduler() != null) {
@@ -83,7 +82,7 @@ public final class FanOutRun {
      * The results: one per prompt that ends in this run (terminal, or {@code IN_DOUBT}, including prompts a
      * stopped run left {@code CREATING}), as each ends, in no particular order. Completes when every prompt of
      * the input is settled; fails with a {@link LedgerException} when the ledger refuses the input (nothing is
-     * sent then), or with the {@code UnauthorizedException}/{@code ForbiddenException} that stopped creating.
+     * sent then), or with the {@code AccessDeniedException} that stopped creating.
      * May be subscribed once.
      */
     public Flux<FanOutResult> results() {
@@ -208,12 +207,13 @@ public final class FanOutRun {
             return ledger.markFinished(customId, state, job.prLink(), null, now())
                     .then(Mono.fromSupplier(() -> new FanOutResult(customId, jobId, state, job.prLink(), null, null,
                             attemptedAt)));
-        }).onErrorResume(e -> !(e instanceof LedgerException || e instanceof UnauthorizedException
-                || e instanceof ForbiddenException || e instanceof IllegalStateException), e -> {
+        }).onErrorResume(e -> !(e instanceof LedgerException || e instanceof AccessDeniedException
+                || e instanceof IllegalStateException), e -> {
             // The watch ended on our side of the contract. A bad key, a closed client and a failing ledger end
             // the run instead, leaving the prompt CREATED for the next run to watch again.
-            ErrorKind kind = e instanceof DeadlineExceededException ? ErrorKind.DEADLINE_EXCEEDED
-                    : e instanceof PollLimitExceededException ? ErrorKind.POLL_LIMIT
+            ErrorKind kind = e instanceof WatchLimitExceededException limit
+                    ? (limit.limit() == WatchLimitExceededException.Limit.DEADLINE ? ErrorKind.DEADLINE_EXCEEDED
+                            : ErrorKind.POLL_LIMIT)
                     : e instanceof JobNotFoundException ? ErrorKind.JOB_NOT_FOUND : ErrorKind.OTHER;
             String message = String.valueOf(e.getMessage());
             return ledger.markFinished(customId, PromptState.ERROR, null, kind.reason(message), now())
