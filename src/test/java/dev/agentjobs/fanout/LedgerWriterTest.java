@@ -60,19 +60,8 @@ class LedgerWriterTest {
 
     @Test
     void oneSyncedOperation_syncsItsWholeBatch() throws InterruptedException {
-        CountDownLatch writerBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Mono<Boolean> first = writer.submit(store -> {
-            writerBusy.countDown();
-            try {
-                return release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }).cache();
-        first.subscribe();
-        assertThat(writerBusy.await(10, TimeUnit.SECONDS)).isTrue();
+        Mono<Boolean> first = hold(writer, release);
         // Queued while the writer is held in the first batch: drained together into the next one.
         Mono<Long> plain = writer.submit(LedgerWriterTest::level).cache();
         Mono<Long> synced = writer.submitSynced(LedgerWriterTest::level).cache();
