@@ -30,7 +30,8 @@ IMPLS=(agentjobs agentjobs-adaptive raw-netty azure-poller virtual-threads virtu
 MIN_WINDOW_INTERVALS=0
 if [ "$FANOUT" = 1 ]; then
   MODE=fanout; NS=(0); ROUNDS=3; WARMUP_S=0; WINDOW_S=0
-  FANOUT_PROMPTS="${BENCH_PROMPTS:-10000}"   # BENCH_CREATES_IN_FLIGHT (default 4) sets FanOutOptions.createsInFlight
+  FANOUT_PROMPTS="${BENCH_PROMPTS:-10000}"   # BENCH_CREATES_IN_FLIGHT (default 4) sets FanOutOptions.createsInFlight,
+  # BENCH_DURABILITY (power-loss, the default, or process-crash) the SQLite ledger's Durability
 elif [ "$QUICK" = 1 ]; then
   # The window of each N is at least 3 s and covers 3 poll intervals (every job polled 3 times), at most 15 s:
   # an N whose interval is longer than 5 s (over 10,000 jobs) leaves quick mode. ClientRunner checks it again.
@@ -110,6 +111,8 @@ echo "== building (project jar, then the benchmarks module) with $JDK_VERSION"
 (cd "$HERE" && mvn -B -q compile)
 CP="$HERE/target/classes:$(cat "$HERE/target/classpath.txt")"
 JVM_OPTS=(-XX:+UseG1GC -Xmx3g -Djava.awt.headless=true)
+# For profiling only (e.g. BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=/tmp/f.jfr"): added to every client JVM.
+[ -n "${BENCH_JVM_OPTS:-}" ] && read -r -a EXTRA_JVM_OPTS <<< "$BENCH_JVM_OPTS" && JVM_OPTS+=("${EXTRA_JVM_OPTS[@]}")
 
 # A throwaway key: the simulator checks it, nothing else ever sees it (it is passed through the environment).
 export BENCH_API_KEY="mint_bench_$RANDOM$RANDOM"
@@ -144,7 +147,7 @@ if [ "$FANOUT" = 1 ]; then
       rm -rf "$WORK/ledger"
       timeout 900 "${PIN_CLIENT[@]}" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" dev.agentjobs.bench.FanOutRunner \
         --ledger "$ledger" --url "$URL" --prompts "$FANOUT_PROMPTS" --dir "$WORK/ledger" --round "$round" \
-        --creates-in-flight "${BENCH_CREATES_IN_FLIGHT:-4}" \
+        --creates-in-flight "${BENCH_CREATES_IN_FLIGHT:-4}" --durability "${BENCH_DURABILITY:-power-loss}" \
         > "$WORK/run.out" 2> "$WORK/run.err" || code=$?
       line="$(grep '^{' "$WORK/run.out" | tail -1 || true)"
       if [ -z "$line" ]; then

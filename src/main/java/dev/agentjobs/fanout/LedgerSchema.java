@@ -60,8 +60,12 @@ final class LedgerSchema {
     /** A connection to {@code file}, checked to be a ledger of this version (a new or empty file becomes one). */
     static Connection open(Path file, String createdAt) {
         Connection connection;
+        Properties settings = new Properties();
+        // No INSERT of ours reads its generated key; left on, sqlite-jdbc runs a regex over the SQL of every
+        // update and a `SELECT last_insert_rowid()` through a new statement after every INSERT.
+        settings.setProperty("jdbc.get_generated_keys", "false");
         try {
-            connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, new Properties());
+            connection = org.sqlite.JDBC.createConnection("jdbc:sqlite:" + file, settings);
         } catch (SQLException e) {
             throw storage(file, "cannot be opened", e);
         }

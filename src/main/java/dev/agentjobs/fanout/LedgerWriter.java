@@ -16,9 +16,9 @@ import reactor.core.publisher.MonoSink;
 /**
  * The one thread that touches a SQLite ledger, with group commit: it drains the queue of pending operations
  * and runs up to {@link #MAX_BATCH} of them in one transaction, so a burst of state changes costs one commit
- * instead of one each. Each operation runs inside a savepoint: one that fails (an illegal transition, a changed
- * input) is rolled back alone and its batch-mates still commit. Callers' {@link Mono}s complete on this thread,
- * only after the commit, so "completed" means "durable".
+ * instead of one each. An operation that fails (an illegal transition, a changed input) is rolled back alone
+ * and its batch-mates still commit: the batch then runs again with a savepoint around each operation. Callers'
+ * {@link Mono}s complete on this thread, only after the commit, so "completed" means "durable".
  *
  * <p>Durable to what, per operation: one {@linkplain #submitSynced submitted synced} (a claim: the write-ahead
  * of a POST) puts its whole batch under {@code synchronous=FULL}, whose commit fsyncs the WAL, so it survives
@@ -37,14 +37,26 @@ final class LedgerWriter {
     /** Bounds a transaction, so that the first operations of a long burst are not held back for the last. */
     static final int MAX_BATCH = 512;
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a {@linkplain #submitDeferred deferred} operation may wait for a transaction to ride in before
+     * the writer runs one for it alone.
+     */
+    static final Duration DEFAULT_LINGER = Duration.ofMillis(25);
 
-    /** One unit of work against the store, run on the writer thread. */
+    /**
+     * One unit of work against the store, run on the writer thread. It may run twice (again after a batch-mate
+     * failed and the transaction was undone), so it acts on the store only.
+     */
     interface Work<T> {
         T run(SqliteLedgerStore store) throws SQLException;
     }
 
-    private record Pending<T>(Work<T> work, boolean synced, MonoSink<T> sink) {
+    /** An operation waiting in the queue; {@code due} is when a deferred one must run, {@link #NOW} otherwise. */
+    private record Pending<T>(Work<T> work, boolean synced, long due, MonoSink<T> sink) {
     }
+
+    private static final long NOW = Long.MIN_VALUE;
+    private static final long NEVER = Long.MAX_VALUE;
 
     private final Path file;
     private final SqliteLedgerStore store;
@@ -52,14 +64,33 @@ final class LedgerWriter {
     private final Thread thread;
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong syncedCommits = new AtomicLong();
+    private final long lingerNanos;
+    private final boolean sync;
+    // Operations queued that must run at once (not deferred): counted in, and counted out by the writer as it
+    // drains them, so that it knows whether to wait for a deferred head of the queue or run now.
+    private final AtomicLong urgentQueued = new AtomicLong();
+    private long urgentDrained;
+    // While the writer parks: when it wakes up by itself (System.nanoTime()), or NEVER when only an unpark wakes it.
+    // NOW while it is awake and will look at the queue again before parking.
+    private volatile long wakeAt = NOW;
     // LedgerSchema leaves the connection at FULL; only this thread changes it after.
     private boolean fullSync = true;
     private volatile boolean stopping;
     private volatile boolean terminated;
 
     LedgerWriter(Path file, SqliteLedgerStore store) {
+        this(file, store, DEFAULT_LINGER, true);
+    }
+
+    /**
+     * With {@code linger} for deferred operations instead of {@link #DEFAULT_LINGER}; {@code sync} false makes
+     * {@link #submitSynced} commit like {@link #submit} ({@link SqliteJobLedger.Durability#PROCESS_CRASH}).
+     */
+    LedgerWriter(Path file, SqliteLedgerStore store, Duration linger, boolean sync) {
         this.file = file;
         this.store = store;
+        this.lingerNanos = linger.toNanos();
+        this.sync = sync;
         this.thread = new Thread(this::run, "agentjobs-ledger-" + file.getFileName());
         thread.setDaemon(true);
         thread.start();
@@ -70,25 +101,40 @@ final class LedgerWriter {
      * through a crash of the process (and an OS crash or power loss once a later synced commit is done).
      */
     <T> Mono<T> submit(Work<T> work) {
-        return submit(work, false);
+        return submit(work, false, false);
     }
 
     /** As {@link #submit}, and the commit is synced to the disk: it survives an OS crash or power loss as well. */
     <T> Mono<T> submitSynced(Work<T> work) {
-        return submit(work, true);
+        return submit(work, sync, false);
     }
 
-    private <T> Mono<T> submit(Work<T> work, boolean synced) {
+    /**
+     * As {@link #submit}, but the operation does not start a transaction of its own at once: it rides in the next
+     * one that another operation starts, or runs after the linger (25 ms by default) when none did. For writes
+     * whose caller can wait that long: a burst of them then shares the commits (and the fsync) that claims pay
+     * for anyway, and costs the writer no wake-up of its own. Ordered with every other operation as queued.
+     */
+    <T> Mono<T> submitDeferred(Work<T> work) {
+        return submit(work, false, true);
+    }
+
+    private <T> Mono<T> submit(Work<T> work, boolean synced, boolean deferred) {
         return Mono.create(sink -> {
             if (stopping) {
                 sink.error(LedgerRules.closed(file.toString()));
                 return;
             }
-            queue.offer(new Pending<>(work, synced, sink));
+            if (!deferred) {
+                urgentQueued.incrementAndGet();   // before the offer: the writer never counts out more than in
+            }
+            queue.offer(new Pending<>(work, synced, deferred ? System.nanoTime() + lingerNanos : NOW, sink));
             if (terminated) {
                 // The writer ended between the check above and the offer: nobody else will answer this one.
                 failLeftovers();
-            } else {
+            } else if (!deferred || wakeAt == NEVER) {
+                // A deferred one wakes only a writer parked without an alarm, to set one for this one's due time;
+                // an awake writer, or one whose alarm is for an earlier due time, runs this one in time anyway.
                 LockSupport.unpark(thread);
             }
         });
@@ -127,14 +173,26 @@ final class LedgerWriter {
             while (true) {
                 // Read before draining: whatever was accepted before close() set the flag is drained below.
                 boolean stop = stopping;
-                List<Pending<?>> batch = drain();
-                if (!batch.isEmpty()) {
-                    runBatch(batch);
-                } else if (stop) {
-                    break;
-                } else {
-                    LockSupport.park(this);
+                long due = stop ? NOW : due();
+                if (due == NOW) {
+                    List<Pending<?>> batch = drain();
+                    if (!batch.isEmpty()) {
+                        runBatch(batch);
+                    } else if (stop) {
+                        break;
+                    }
+                    continue;
                 }
+                // Set the alarm first, then look again: a submit that saw the old alarm queued before this look.
+                wakeAt = due;
+                if (due() == due && !stopping) {
+                    if (due == NEVER) {
+                        LockSupport.park(this);
+                    } else {
+                        LockSupport.parkNanos(this, due - System.nanoTime());
+                    }
+                }
+                wakeAt = NOW;
             }
         } finally {
             terminated = true;
@@ -143,11 +201,30 @@ final class LedgerWriter {
         }
     }
 
+    /**
+     * When the next batch must run: {@link #NOW} when an operation that may not wait is queued, or the deferred
+     * head of the queue (the oldest, so the first due) is due; its due time while only deferred ones wait;
+     * {@link #NEVER} when the queue is empty.
+     */
+    private long due() {
+        Pending<?> head = queue.peek();
+        if (head == null) {
+            return NEVER;
+        }
+        if (head.due() == NOW || urgentQueued.get() != urgentDrained || head.due() - System.nanoTime() <= 0) {
+            return NOW;
+        }
+        return head.due();
+    }
+
     private List<Pending<?>> drain() {
         List<Pending<?>> batch = new ArrayList<>();
         Pending<?> next;
         while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
             batch.add(next);
+            if (next.due() == NOW) {
+                urgentDrained++;
+            }
         }
         return batch;
     }
@@ -178,14 +255,41 @@ final class LedgerWriter {
             store.exec(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
             fullSync = synced;
         }
+        // Optimistic first: no savepoint per operation (two statements each), since operations check before they
+        // write and almost never fail. When one does fail, the whole transaction is undone and the batch runs
+        // again with a savepoint around each, so that the failed one alone is rolled back.
+        if (!attempt(batch, results, errors, false)) {
+            Arrays.fill(results, null);
+            attempt(batch, results, errors, true);
+        }
+        if (synced) {
+            syncedCommits.incrementAndGet();
+        }
+    }
+
+    /**
+     * Runs the batch in one transaction and commits it; returns false, having rolled everything back, when an
+     * operation failed and {@code isolated} is false. With {@code isolated}, each operation runs in a savepoint
+     * and one that fails is undone alone, with its error in {@code errors}.
+     */
+    private boolean attempt(List<Pending<?>> batch, Object[] results, Throwable[] errors, boolean isolated)
+            throws SQLException {
         store.exec("BEGIN IMMEDIATE");
         try {
             for (int i = 0; i < batch.size(); i++) {
-                store.exec("SAVEPOINT op");
+                if (isolated) {
+                    store.exec("SAVEPOINT op");
+                }
                 try {
                     results[i] = batch.get(i).work().run(store);
-                    store.exec("RELEASE op");
+                    if (isolated) {
+                        store.exec("RELEASE op");
+                    }
                 } catch (RuntimeException | SQLException e) {
+                    if (!isolated) {
+                        rollbackQuietly();
+                        return false;
+                    }
                     // Undo this operation alone; its batch-mates keep their writes.
                     store.exec("ROLLBACK TO op");
                     store.exec("RELEASE op");
@@ -194,9 +298,7 @@ final class LedgerWriter {
             }
             store.exec("COMMIT");
             commits.incrementAndGet();
-            if (synced) {
-                syncedCommits.incrementAndGet();
-            }
+            return true;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw e;

@@ -25,8 +25,11 @@ import reactor.core.publisher.Mono;
  * before that, each leaves a state the restart rules handle safely: a {@code CREATED} row falls back to
  * {@code CREATING} and is reported {@code IN_DOUBT} (as a create cut off mid-POST is), a terminal state falls
  * back to {@code CREATED} and the job is watched again with a GET, a registration is made again. That saves
- * two fsyncs of the three a prompt would pay. A transaction cut mid-write fails its checksum and is rolled back
- * when the file is next opened.
+ * two fsyncs of the three a prompt would pay. A terminal state ({@link #markFinished}) does not start a
+ * transaction of its own at once: it rides in the next one (a claim's, usually) or is committed alone after 25 ms,
+ * so a job's end is reported that much later at most and a run's many ends share commits. A transaction cut
+ * mid-write fails its checksum and is rolled back when the file is next opened. {@link Durability#PROCESS_CRASH}
+ * (an option of {@link #open(Path, Clock, Durability)}) commits claims without the fsync as well.
  *
  * <p><b>Threads.</b> All JDBC runs on one daemon thread owned by the ledger ({@code agentjobs-ledger-<file>}),
  * never on the caller's thread: every method only queues its operation, so it is safe on an event loop. The
@@ -81,12 +84,44 @@ public final class SqliteJobLedger implements JobLedger {
 
     /** As {@link #open(Path)}, with the clock that times registrations and the file's creation. */
     public static SqliteJobLedger open(Path file, Clock clock) {
+        return open(file, clock, Durability.POWER_LOSS);
+    }
+
+    /**
+     * As {@link #open(Path, Clock)}, with what a claim must survive before its POST leaves.
+     *
+     * <pre>{@code
+     * SqliteJobLedger.open(Path.of("test.ledger.db"), Clock.systemUTC(), Durability.PROCESS_CRASH)
+     * }</pre>
+     */
+    public static SqliteJobLedger open(Path file, Clock clock, Durability durability) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(durability, "durability");
         Path path = file.toAbsolutePath();
         SqliteLedgerStore store = new SqliteLedgerStore(
                 LedgerSchema.open(path, SqliteLedgerStore.text(clock.instant())));
-        return new SqliteJobLedger(path, clock, new LedgerWriter(path, store));
+        return new SqliteJobLedger(path, clock, new LedgerWriter(path, store, LedgerWriter.DEFAULT_LINGER,
+                durability == Durability.POWER_LOSS));
+    }
+
+    /**
+     * What a claim ({@code CREATING}, the write-ahead of a POST) survives once its {@code Mono} completed. Every
+     * other write survives a crash of the process at either level.
+     */
+    public enum Durability {
+        /**
+         * The default: claims and releases are synced to the disk ({@code synchronous=FULL}) before they complete,
+         * so no create is ever sent twice after an OS crash or a power loss either.
+         */
+        POWER_LOSS,
+        /**
+         * Claims commit without a sync ({@code synchronous=NORMAL}, in WAL mode): they survive {@code kill -9}
+         * and an OOM kill, but an OS crash or a power loss can lose the last ones, and a restart then posts their
+         * prompts again (a duplicate job for each create that had left). For tests, simulators and machines whose
+         * crash means losing the run anyway; it saves one fsync per batch of claims.
+         */
+        PROCESS_CRASH
     }
 
     /** The ledger's file. */
@@ -193,7 +228,8 @@ public final class SqliteJobLedger implements JobLedger {
         Objects.requireNonNull(customId, "customId");
         PromptState to = LedgerRules.requireTerminal(state);
         Instant at = time(now);
-        return writer.<Void>submit(store -> {
+        // Deferred: a job's end is reported a few milliseconds later, and a run's many ends share commits.
+        return writer.<Void>submitDeferred(store -> {
             store.markFinished(customId, to, prLink, reason, at);
             return null;
         });

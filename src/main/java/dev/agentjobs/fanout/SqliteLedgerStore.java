@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -35,6 +36,8 @@ final class SqliteLedgerStore implements AutoCloseable {
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    // The guarded UPDATE of each move (see move()), built once per statement and target state.
+    private final Map<String, Map<PromptState, String>> guarded = new HashMap<>();
     private final MessageDigest sha256;
 
     SqliteLedgerStore(Connection connection) {
@@ -215,18 +218,17 @@ final class SqliteLedgerStore implements AutoCloseable {
     }
 
     void release(String customId, String reason, Instant now) throws SQLException {
-        move(customId, PromptState.PENDING);
+        move(customId, PromptState.PENDING, "UPDATE prompts SET state = 'PENDING', last_error = ?, updated_at = ?",
+                reason, text(now));
         // The claim's own entry: a CREATING prompt's latest one, since each claim appends one.
         update("DELETE FROM create_log WHERE id = "
                 + "(SELECT id FROM create_log WHERE custom_id = ? ORDER BY id DESC LIMIT 1)", customId);
-        update("UPDATE prompts SET state = 'PENDING', last_error = ?, updated_at = ? WHERE custom_id = ?",
-                reason, text(now), customId);
     }
 
     void markCreated(String customId, String jobId, Instant now) throws SQLException {
-        move(customId, PromptState.CREATED);
-        update("UPDATE prompts SET state = 'CREATED', job_id = ?, last_error = NULL, updated_at = ? "
-                + "WHERE custom_id = ?", jobId, text(now), customId);
+        move(customId, PromptState.CREATED,
+                "UPDATE prompts SET state = 'CREATED', job_id = ?, last_error = NULL, updated_at = ?", jobId,
+                text(now));
         // The claim's create-log entry moves to the acceptance time: the client's own retries may have sent the
         // create long after the claim, and the server counts it from then. max(): never earlier than the claim.
         update("UPDATE create_log SET at = max(at, ?) WHERE id = "
@@ -234,16 +236,14 @@ final class SqliteLedgerStore implements AutoCloseable {
     }
 
     void markInDoubt(String customId, String reason, Instant now) throws SQLException {
-        move(customId, PromptState.IN_DOUBT);
-        update("UPDATE prompts SET state = 'IN_DOUBT', last_error = ?, updated_at = ? WHERE custom_id = ?",
-                reason, text(now), customId);
+        move(customId, PromptState.IN_DOUBT,
+                "UPDATE prompts SET state = 'IN_DOUBT', last_error = ?, updated_at = ?", reason, text(now));
     }
 
     void markFinished(String customId, PromptState state, String prLink, String reason, Instant now)
             throws SQLException {
-        move(customId, state);
-        update("UPDATE prompts SET state = ?, pr_link = ?, last_error = ?, updated_at = ? WHERE custom_id = ?",
-                state.name(), prLink, reason, text(now), customId);
+        move(customId, state, "UPDATE prompts SET state = ?, pr_link = ?, last_error = ?, updated_at = ?",
+                state.name(), prLink, reason, text(now));
     }
 
     boolean recordExisting(String project, String customId, String jobId, Instant now) throws SQLException {
@@ -297,13 +297,27 @@ final class SqliteLedgerStore implements AutoCloseable {
         return Collections.unmodifiableMap(counts);
     }
 
-    /** Fails unless the prompt may move to {@code to} from where it stands. */
-    private void move(String customId, PromptState to) throws SQLException {
+    /**
+     * Moves a prompt to {@code to} with {@code update} (an {@code UPDATE prompts SET ...} without its WHERE clause),
+     * guarded by the states it may move from: one statement when the move is legal, the usual case. When no row
+     * matched, reads the prompt's state to say why ({@link LedgerRules#checkTransition}), having written nothing.
+     */
+    private void move(String customId, PromptState to, String update, String... values) throws SQLException {
+        String sql = guarded.computeIfAbsent(update, u -> new EnumMap<>(PromptState.class))
+                .computeIfAbsent(to, t -> update + " WHERE custom_id = ? AND state IN (" + Arrays.stream(
+                        PromptState.values()).filter(from -> LedgerRules.allowed(from, t))
+                        .map(from -> "'" + from.name() + "'").collect(Collectors.joining(", ")) + ")");
+        String[] parameters = Arrays.copyOf(values, values.length + 1);
+        parameters[values.length] = customId;
+        if (update(sql, parameters) == 1) {
+            return;
+        }
         PreparedStatement select = ps("SELECT state FROM prompts WHERE custom_id = ?");
         select.setString(1, customId);
         try (ResultSet rs = select.executeQuery()) {
             LedgerRules.checkTransition(customId, rs.next() ? PromptState.valueOf(rs.getString(1)) : null, to);
         }
+        throw new IllegalStateException("prompt '" + customId + "' was not moved to " + to + " though it may be");
     }
 
     private List<Instant> times(String sql, String project, Instant bound) throws SQLException {
@@ -319,12 +333,12 @@ final class SqliteLedgerStore implements AutoCloseable {
         return times;
     }
 
-    private void update(String sql, String... values) throws SQLException {
+    private int update(String sql, String... values) throws SQLException {
         PreparedStatement statement = ps(sql);
         for (int i = 0; i < values.length; i++) {
             statement.setString(i + 1, values[i]);
         }
-        statement.executeUpdate();
+        return statement.executeUpdate();
     }
 
     long queryLong(String sql) throws SQLException {

@@ -292,6 +292,26 @@ class SqliteJobLedgerTest {
     }
 
     @Test
+    void durability_processCrash_commitsClaimsWithoutASync() {
+        Path file = dir.resolve("nosync.ledger.db");
+        try (SqliteJobLedger ledger = SqliteJobLedger.open(file, Clock.systemUTC(),
+                SqliteJobLedger.Durability.PROCESS_CRASH)) {
+            await(ledger.register(PROJECT, prompts(0, 3)));
+            for (int i = 0; i < 3; i++) {
+                assertThat(await(ledger.claimForCreate("p" + i, CreateRate.unlimited(), false, T0)).outcome())
+                        .isEqualTo(Outcome.CLAIMED);
+            }
+            await(ledger.releaseClaim("p2", "429", T0));
+
+            assertThat(ledger.syncedCommits()).isZero();
+        }
+        // Committed all the same: the claims are there after close and reopen.
+        try (SqliteJobLedger ledger = open(file)) {
+            assertThat(await(ledger.counts())).isEqualTo(Map.of(PromptState.CREATING, 2L, PromptState.PENDING, 1L));
+        }
+    }
+
+    @Test
     void groupCommit_aFailingOperationFailsAlone() {
         try (SqliteJobLedger ledger = open(dir.resolve("mates.ledger.db"))) {
             await(ledger.register(PROJECT, prompts(0, 100)));

@@ -27,6 +27,24 @@ public final class FanOutReport {
     private static final List<String> LEDGERS = List.of("sqlite", "memory");
     private static final String[] FIGURES = {"promptsPerS", "cpuMicrosPerPrompt", "cpuUtilisation",
         "ledgerBytesPerPrompt", "wallS"};
+    // Where the CPU per prompt goes (ThreadCpu's groups, from each run's "threads"), and the ledger's work per prompt.
+    private static final Map<String, String> PARTS = new java.util.LinkedHashMap<>();
+
+    static {
+        PARTS.put("userMicros", "user CPU (us per prompt)");
+        PARTS.put("systemMicros", "system CPU (us per prompt)");
+        PARTS.put("eventLoopMicros", "event loop thread, user + system (us)");
+        PARTS.put("ledgerWriterMicros", "ledger writer thread, user + system (us)");
+        PARTS.put("ledgerWriterSystemMicros", "of which system (us)");
+        PARTS.put("jitMicros", "JIT compiler threads (us)");
+        PARTS.put("gcMicros", "GC threads (us)");
+        PARTS.put("otherMicros", "other threads, and threads that ended (us)");
+        PARTS.put("eventLoopSwitches", "event loop: voluntary context switches per prompt");
+        PARTS.put("ledgerWriterSwitches", "ledger writer: voluntary context switches per prompt");
+        PARTS.put("commits", "ledger transactions per prompt");
+        PARTS.put("syncedCommits", "of which synced (fsync) per prompt");
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private FanOutReport() {
@@ -49,6 +67,11 @@ public final class FanOutReport {
                 Report.summarise(ok, f, m, spread, f);
             }
             m.set("spread", spread);
+            List<JsonNode> parts = ok.stream().map(FanOutReport::breakdown).toList();
+            ObjectNode b = m.putObject("breakdown");
+            for (String part : PARTS.keySet()) {
+                b.put(part, Report.median(parts, part));
+            }
         }
         double ratio = medians.path("sqlite").path("cpuMicrosPerPrompt").asDouble()
                 / medians.path("memory").path("cpuMicrosPerPrompt").asDouble();
@@ -69,6 +92,34 @@ public final class FanOutReport {
         }
         return median + " (" + String.format(Locale.ROOT, format, range.path(0).asDouble()) + ".."
                 + String.format(Locale.ROOT, format, range.path(1).asDouble()) + ")";
+    private static String figure(ObjectNode report, String ledger, String key) {
+        double v = report.path("medians").path(ledger).path("breakdown").path(key).asDouble(Double.NaN);
+        return Double.isNaN(v) ? "-" : v == 0 ? "0" : v >= 10 ? String.format(Locale.ROOT, "%.0f", v)
+                : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    /** One run's breakdown, flattened to the keys of {@link #PARTS}. */
+    private static JsonNode breakdown(JsonNode run) {
+        JsonNode t = run.path("threads");
+        ObjectNode b = JSON.createObjectNode();
+        b.put("userMicros", t.path("userMicrosPerPrompt").asDouble());
+        b.put("systemMicros", t.path("systemMicrosPerPrompt").asDouble());
+        b.put("eventLoopMicros", cpu(t.path("eventLoop")));
+        b.put("ledgerWriterMicros", cpu(t.path("ledgerWriter")));
+        b.put("ledgerWriterSystemMicros", t.path("ledgerWriter").path("systemMicros").asDouble());
+        b.put("jitMicros", cpu(t.path("jit")));
+        b.put("gcMicros", cpu(t.path("gc")));
+        b.put("otherMicros", cpu(t.path("other")) + t.path("exitedThreadsMicros").asDouble()
+                + t.path("closeMicros").asDouble());
+        b.put("eventLoopSwitches", t.path("eventLoop").path("voluntarySwitches").asDouble());
+        b.put("ledgerWriterSwitches", t.path("ledgerWriter").path("voluntarySwitches").asDouble());
+        b.put("commits", run.path("commitsPerPrompt").asDouble());
+        b.put("syncedCommits", run.path("syncedCommitsPerPrompt").asDouble());
+        return b;
+    }
+
+    private static double cpu(JsonNode group) {
+        return group.path("userMicros").asDouble() + group.path("systemMicros").asDouble();
     }
 
     private static String markdown(ObjectNode report, JsonNode machine) {
@@ -92,6 +143,10 @@ public final class FanOutReport {
         sb.append(String.format(Locale.ROOT, "%nCPU per prompt, SQLite / in-memory: **%.3f** (target at most %.2f: %s).%n",
                 report.path("cpuPerPromptRatio").asDouble(), TARGET_CPU_RATIO,
                 report.path("targetMet").asBoolean() ? "met" : "missed"));
+        sb.append("\nWhere it goes (medians per prompt over the rounds; per thread group from /proc/self/task, counted "
+                + "in clock ticks of 10 ms):\n\n| | sqlite | memory |\n|---|---|---|\n");
+        PARTS.forEach((key, label) -> sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", label,
+                figure(report, "sqlite", key), figure(report, "memory", key))));
         sb.append("\nCPU per prompt: client process CPU time (all threads: event loop, ledger writer, GC, JIT) from "
                 + "subscribing to the last result, over the prompts; it covers each prompt's create, its polls and "
                 + "its ledger writes. Ledger bytes: the SQLite file plus its WAL after close, over the prompts.\n\n");

@@ -29,7 +29,7 @@ import reactor.core.publisher.Flux;
  *
  * <pre>
  * BENCH_API_KEY=... java -cp ... dev.agentjobs.bench.FanOutRunner --ledger sqlite --url http://127.0.0.1:8080 \
- *     --prompts 10000 --dir /tmp/bench [--creates-in-flight 4]
+ *     --prompts 10000 --dir /tmp/bench [--creates-in-flight 4] [--durability power-loss|process-crash]
  * </pre>
  *
  * <p>Steps: build the client and open the ledger (SQLite loads its native library then); run a warm-up fan-out
@@ -51,6 +51,8 @@ public final class FanOutRunner {
         int prompts = Integer.parseInt(Args.required(opts, "prompts"));
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "1000"));
         int inFlight = Integer.parseInt(opts.getOrDefault("creates-in-flight", "4"));
+        SqliteJobLedger.Durability durability = SqliteJobLedger.Durability.valueOf(
+                opts.getOrDefault("durability", "power-loss").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         Path dir = Path.of(Args.required(opts, "dir"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("scenario", "fanout");
@@ -58,16 +60,18 @@ public final class FanOutRunner {
         out.put("prompts", prompts);
         out.put("round", Integer.parseInt(opts.getOrDefault("round", "1")));
         out.put("createsInFlight", inFlight);
+        out.put("durability", durability.name());
         out.put("jdk", Runtime.version().toString());
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         try (AgentJobsClient client = AgentJobsClient.builder().baseUrl(Args.required(opts, "url"))
                 .projectId(opts.getOrDefault("project", "bench")).apiKey(ApiKey.of(Args.env("BENCH_API_KEY")))
                 .build()) {
             Files.createDirectories(dir);
-            try (JobLedger w = open(kind, dir.resolve("warmup.ledger.db"))) {
+            try (JobLedger w = open(kind, dir.resolve("warmup.ledger.db"), durability)) {
                 check(run(client, w, "warm", warmup, inFlight), warmup);
             }
-            measure(client, kind, dir.resolve("bench.ledger.db"), prompts, inFlight, out);
+            measure(client, open(kind, dir.resolve("bench.ledger.db"), durability), dir.resolve("bench.ledger.db"),
+                    prompts, inFlight, out);
         } catch (Throwable e) {
             out.put("status", "failed");
             out.put("reason", String.valueOf(e));
@@ -77,20 +81,41 @@ public final class FanOutRunner {
         Runtime.getRuntime().halt(0);
     }
 
-    private static void measure(AgentJobsClient client, String kind, Path file, int prompts, int inFlight,
+    private static void measure(AgentJobsClient client, JobLedger ledger, Path file, int prompts, int inFlight,
                                 Map<String, Object> out) throws IOException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        JobLedger ledger = open(kind, file);
+        // Profiling only: -Dbench.jfr=FILE records the measured fan-out (not the warm-up) with JFR's profile settings.
+        String jfrFile = System.getProperty("bench.jfr");
+        jdk.jfr.Recording jfr = null;
+        if (jfrFile != null) {
+            try {
+                jfr = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            } catch (java.text.ParseException e) {
+                throw new IOException(e);
+            }
+            jfr.start();
+        }
+        ThreadCpu.Snapshot threads0 = ThreadCpu.snapshot();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         List<FanOutResult> results;
+        Map<String, Object> breakdown;
+        long cpuAtClose;
         try {
             results = run(client, ledger, "p", prompts, inFlight);
         } finally {
+            // Read before close: the ledger's writer thread ends with it.
+            breakdown = ThreadCpu.snapshot().since(threads0, prompts);
+            cpuAtClose = os.getProcessCpuTime();
             ledger.close();
         }
         long wall = System.nanoTime() - t0;
         long cpu = os.getProcessCpuTime() - cpu0;
+        breakdown.put("closeMicros", round((cpu0 + cpu - cpuAtClose) / 1000.0 / prompts));
+        if (jfr != null) {
+            jfr.dump(Path.of(jfrFile));
+            jfr.close();
+        }
         check(results, prompts);
         double seconds = wall / 1e9;
         out.put("status", "ok");
@@ -98,7 +123,11 @@ public final class FanOutRunner {
         out.put("promptsPerS", round(prompts / seconds));
         out.put("cpuMicrosPerPrompt", round(cpu / 1000.0 / prompts));
         out.put("cpuUtilisation", round(cpu / 1e9 / seconds));
-        out.put("ledgerBytesPerPrompt", kind.equals("sqlite") ? round(ledgerBytes(file) / (double) prompts) : 0);
+        out.put("ledgerBytesPerPrompt", ledger instanceof SqliteJobLedger ? round(ledgerBytes(file) / (double) prompts)
+                : 0);
+        out.put("commitsPerPrompt", round(counter(ledger, "commits") / (double) prompts));
+        out.put("syncedCommitsPerPrompt", round(counter(ledger, "syncedCommits") / (double) prompts));
+        out.put("threads", breakdown);
     }
 
     private static List<FanOutResult> run(AgentJobsClient client, JobLedger ledger, String prefix, int n,
@@ -125,13 +154,27 @@ public final class FanOutRunner {
         return Files.exists(wal) ? bytes + Files.size(wal) : bytes;
     }
 
+    /** A diagnostic counter of the SQLite ledger (package-private there: read reflectively), else 0. */
+    private static long counter(JobLedger ledger, String name) {
+        if (!(ledger instanceof SqliteJobLedger)) {
+            return 0;
+        }
+        try {
+            var method = SqliteJobLedger.class.getDeclaredMethod(name);
+            method.setAccessible(true);
+            return (long) method.invoke(ledger);
+        } catch (ReflectiveOperationException e) {
+            return -1;
+        }
+    }
+
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 
-    private static JobLedger open(String kind, Path file) {
+    private static JobLedger open(String kind, Path file, SqliteJobLedger.Durability durability) {
         return switch (kind) {
-            case "sqlite" -> SqliteJobLedger.open(file);
+            case "sqlite" -> SqliteJobLedger.open(file, java.time.Clock.systemUTC(), durability);
             case "memory" -> JobLedger.inMemory();
             default -> throw new IllegalArgumentException("--ledger must be sqlite or memory, was " + kind);
         };
