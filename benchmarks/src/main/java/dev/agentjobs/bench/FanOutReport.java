@@ -92,6 +92,8 @@ public final class FanOutReport {
         }
         return median + " (" + String.format(Locale.ROOT, format, range.path(0).asDouble()) + ".."
                 + String.format(Locale.ROOT, format, range.path(1).asDouble()) + ")";
+    }
+
     private static String figure(ObjectNode report, String ledger, String key) {
         double v = report.path("medians").path(ledger).path("breakdown").path(key).asDouble(Double.NaN);
         return Double.isNaN(v) ? "-" : v == 0 ? "0" : v >= 10 ? String.format(Locale.ROOT, "%.0f", v)
