@@ -30,7 +30,7 @@ IMPLS=(agentjobs agentjobs-adaptive raw-netty azure-poller virtual-threads virtu
 MIN_WINDOW_INTERVALS=0
 if [ "$FANOUT" = 1 ]; then
   MODE=fanout; NS=(0); ROUNDS=3; WARMUP_S=0; WINDOW_S=0
-  FANOUT_PROMPTS="${BENCH_PROMPTS:-10000}"   # BENCH_CREATES_IN_FLIGHT (default 4) sets FanOutOptions.createsInFlight,
+  FANOUT_PROMPTS="${BENCH_PROMPTS:-10000}"   # BENCH_CREATES_IN_FLIGHT (default: the library's) sets FanOutOptions.createsInFlight,
   # BENCH_DURABILITY (power-loss, the default, or process-crash) the SQLite ledger's Durability
 elif [ "$QUICK" = 1 ]; then
   # The window of each N is at least 3 s and covers 3 poll intervals (every job polled 3 times), at most 15 s:
@@ -147,7 +147,7 @@ if [ "$FANOUT" = 1 ]; then
       rm -rf "$WORK/ledger"
       timeout 900 "${PIN_CLIENT[@]}" "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" dev.agentjobs.bench.FanOutRunner \
         --ledger "$ledger" --url "$URL" --prompts "$FANOUT_PROMPTS" --dir "$WORK/ledger" --round "$round" \
-        --creates-in-flight "${BENCH_CREATES_IN_FLIGHT:-4}" --durability "${BENCH_DURABILITY:-power-loss}" \
+        --creates-in-flight "${BENCH_CREATES_IN_FLIGHT:-default}" --durability "${BENCH_DURABILITY:-power-loss}" \
         > "$WORK/run.out" 2> "$WORK/run.err" || code=$?
       line="$(grep '^{' "$WORK/run.out" | tail -1 || true)"
       if [ -z "$line" ]; then

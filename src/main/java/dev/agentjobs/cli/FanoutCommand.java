@@ -95,6 +95,11 @@ final class FanoutCommand implements Callable<Integer> {
     @Option(names = "--max-active", paramLabel = "N", description = "Most jobs active at once (default: no bound).")
     Integer maxActive;
 
+    @Option(names = "--creates-in-flight", paramLabel = "N",
+            description = "Most creates on the wire at once, 1-64 (default: "
+                    + FanOutOptions.DEFAULT_CREATES_IN_FLIGHT + "); also the most prompts a crash can leave in doubt.")
+    Integer createsInFlight;
+
     @Option(names = "--retry-in-doubt",
             description = "Post the prompts in doubt again. A job may already exist for each: this may duplicate.")
     boolean retryInDoubt;
@@ -146,6 +151,9 @@ final class FanoutCommand implements Callable<Integer> {
         if (maxActive != null && maxActive < 1) {
             throw new UsageException("--max-active must be at least 1, was " + maxActive);
         }
+        if (createsInFlight != null && (createsInFlight < 1 || createsInFlight > 64)) {
+            throw new UsageException("--creates-in-flight must be within 1-64, was " + createsInFlight);
+        }
         PromptFile input = PromptFile.check(file);
         Path path = ledgerPath != null ? ledgerPath : defaultLedger(file, connection.simulate);
         // The lock first: a second run must not even open the ledger a first one is writing.
@@ -164,6 +172,9 @@ final class FanoutCommand implements Callable<Integer> {
                     .pollPolicy(poll.toPolicy(session.simulated()));
             if (maxActive != null) {
                 options.maxActive(maxActive);
+            }
+            if (createsInFlight != null) {
+                options.createsInFlight(createsInFlight);
             }
             FanOut fanOut = FanOut.create(session.client(), ledger);
             if (retryInDoubt) {

@@ -23,6 +23,9 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class FanOutOptions {
 
+    /** Creates on the wire at once unless {@link Builder#createsInFlight} says otherwise. */
+    public static final int DEFAULT_CREATES_IN_FLIGHT = 32;
+
     private final String project;
     private final CreateRate createRate;
     private final int maxActive;
@@ -138,7 +141,7 @@ public final class FanOutOptions {
         private int maxActive = Integer.MAX_VALUE;
         private boolean retryInDoubt;
         private PollPolicy pollPolicy = PollPolicy.defaults();
-        private int createsInFlight = 4;
+        private int createsInFlight = DEFAULT_CREATES_IN_FLIGHT;
         private Duration refusalBackoff = Duration.ofSeconds(30);
         private Duration maxRefusalBackoff = Duration.ofMinutes(10);
         private Scheduler scheduler;
@@ -183,7 +186,14 @@ public final class FanOutOptions {
             return this;
         }
 
-        /** The most creates on the wire at once, within [1, 64]; 4 by default. */
+        /**
+         * The most creates on the wire at once, within [1, 64]; {@value FanOutOptions#DEFAULT_CREATES_IN_FLIGHT}
+         * by default. It is also the most prompts a crash ({@code kill -9}, power loss) can leave {@code IN_DOUBT}:
+         * their POST may have left. Under the default create budget (100 an hour) creates are spaced so far apart
+         * that about one is ever on the wire; the bound matters when the budget is raised or {@code none}, where
+         * more creates in flight share each synced ledger commit (less CPU per prompt) and finish sooner. Set 1 for
+         * the smallest in-doubt window.
+         */
         public Builder createsInFlight(int value) {
             if (value < 1 || value > 64) {
                 throw new IllegalArgumentException("createsInFlight must be within [1, 64], was " + value);

@@ -154,6 +154,19 @@ class FanoutCommandTest {
     }
 
     @Test
+    void fanout_createsInFlight_outside1To64_isRefused_exit2_nothingSent() throws IOException {
+        Path input = file("p.txt", "one\n");
+        for (String bad : List.of("0", "65")) {
+            CliHarness.Result r = fanout(input, "--creates-in-flight", bad).assertExit(2);
+            assertThat(r.err()).contains("--creates-in-flight must be within 1-64, was " + bad);
+        }
+        assertThat(sim.stats().requests()).as("nothing sent").isZero();
+        assertThat(FanoutCommand.defaultLedger(input, false)).doesNotExist();
+        assertThat(fanout(input, "--creates-in-flight", "1").exitCode()).isZero();
+        assertThat(sim.stats().creates()).isEqualTo(1);
+    }
+
+    @Test
     void fanout_someFailed_exit1() throws IOException {
         Path input = file("p.txt", "one\ntwo\n");
         try (AgentJobsSimulator failing = AgentJobsSimulator.builder().apiKey(CliHarness.KEY).failRatio(1)

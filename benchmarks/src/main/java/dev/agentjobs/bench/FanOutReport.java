@@ -128,10 +128,11 @@ public final class FanOutReport {
         StringBuilder sb = new StringBuilder("# Fan-out: SQLite ledger against the in-memory ledger\n\n");
         JsonNode any = report.path("runs").path(0);
         sb.append(String.format(Locale.ROOT, "%s prompts per run, no rate limit, simulator jobs of 1-3 s, "
-                + "`FanOut.create(client, ledger).fanOut(...)` with the default 4 creates in flight and a fixed 1 s "
+                + "`FanOut.create(client, ledger).fanOut(...)` with %s creates in flight and a fixed 1 s "
                 + "poll; a warm-up fan-out of 1,000 prompts on the same kind of ledger before each measured one. "
                 + "Medians of %s interleaved rounds (sqlite, memory, sqlite, ...), one fresh JVM per run.%n%n",
-                any.path("prompts").asText("?"), machine.path("rounds").asText("?")));
+                any.path("prompts").asText("?"), any.path("createsInFlight").asText("?"),
+                machine.path("rounds").asText("?")));
         sb.append("Each cell: the median, then (lowest..highest round).\n\n");
         sb.append("| ledger | prompts/s | CPU per prompt (us) | CPU use (cores) | ledger bytes per prompt | rounds |\n");
         sb.append("|---|---|---|---|---|---|\n");

@@ -29,13 +29,14 @@ import reactor.core.publisher.Flux;
  *
  * <pre>
  * BENCH_API_KEY=... java -cp ... dev.agentjobs.bench.FanOutRunner --ledger sqlite --url http://127.0.0.1:8080 \
- *     --prompts 10000 --dir /tmp/bench [--creates-in-flight 4] [--durability power-loss|process-crash]
+ *     --prompts 10000 --dir /tmp/bench [--creates-in-flight N|default] [--durability power-loss|process-crash]
  * </pre>
  *
  * <p>Steps: build the client and open the ledger (SQLite loads its native library then); run a warm-up fan-out
  * of {@code --warmup} prompts on a ledger of the same kind, so that both kinds are measured with compiled code;
  * then measure the process CPU time and the wall time of the N-prompt fan-out, from subscribing to its last
- * result. Prompts are created with the default 4 creates in flight (or {@code --creates-in-flight}) and watched with a fixed 1 s poll (the jobs
+ * result. Prompts are created with {@link FanOutOptions#DEFAULT_CREATES_IN_FLIGHT} creates in flight (or
+ * {@code --creates-in-flight}) and watched with a fixed 1 s poll (the jobs
  * last 1-3 s). For SQLite, the ledger's bytes are the file plus its WAL after close.
  */
 public final class FanOutRunner {
@@ -50,7 +51,9 @@ public final class FanOutRunner {
         String kind = Args.required(opts, "ledger");
         int prompts = Integer.parseInt(Args.required(opts, "prompts"));
         int warmup = Integer.parseInt(opts.getOrDefault("warmup", "1000"));
-        int inFlight = Integer.parseInt(opts.getOrDefault("creates-in-flight", "4"));
+        String inFlightOpt = opts.getOrDefault("creates-in-flight", "default");
+        int inFlight = inFlightOpt.equals("default") ? FanOutOptions.DEFAULT_CREATES_IN_FLIGHT
+                : Integer.parseInt(inFlightOpt);
         SqliteJobLedger.Durability durability = SqliteJobLedger.Durability.valueOf(
                 opts.getOrDefault("durability", "power-loss").toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
         Path dir = Path.of(Args.required(opts, "dir"));
