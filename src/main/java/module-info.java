@@ -39,5 +39,5 @@ module dev.agentjobs {
     // picocli reads and sets the command classes' annotated fields reflectively; Jackson binds the
     // transport's private wire records.
     opens dev.agentjobs.cli to info.picocli;
-    opens dev.agentjobs.http to com.fasterxml.jackson.databind;
+    opens dev.agentjobs.internal.http to com.fasterxml.jackson.databind;
 }

@@ -1,7 +1,8 @@
 package dev.agentjobs.api;
 
-import dev.agentjobs.http.JobsTransport;
-import dev.agentjobs.http.TransportSettings;
+import dev.agentjobs.internal.Checks;
+import dev.agentjobs.internal.http.JobsTransport;
+import dev.agentjobs.internal.http.TransportSettings;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,16 +35,14 @@ import reactor.core.scheduler.Scheduler;
 public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable {
 
     /** The public API's base URL. */
-    public static final URI DEFAULT_BASE_URL = URI.create("https://api.mintlify.com");
+    public static final URI DEFAULT_BASE_URL = TransportSettings.DEFAULT_BASE_URL;
 
-    private final Builder settings;
+    private final TransportSettings settings;
     private final JobsTransport transport;
 
-    private AgentJobsClient(Builder b) {
-        this.settings = b.copy();
-        this.transport = new JobsTransport(new TransportSettings(b.baseUrl, b.projectId, b.apiKey,
-                b.connectTimeout, b.responseTimeout, b.attemptTimeout, b.maxConnections, b.maxIdleTime,
-                b.eventLoopThreads, b.maxResponseBytes, b.listener, b.clock, b.scheduler, b.userAgent));
+    private AgentJobsClient(TransportSettings settings) {
+        this.settings = settings;
+        this.transport = new JobsTransport(settings);
     }
 
     /** A builder with the defaults; {@link Builder#projectId} and {@link Builder#apiKey} must be set. */
@@ -53,7 +52,7 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
 
     /** A builder holding this client's settings, to build a sibling with a few changed. */
     public Builder toBuilder() {
-        return settings.copy();
+        return new Builder(settings.toBuilder());
     }
 
     /**
@@ -63,19 +62,19 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
      */
     @Override
     public Mono<Job> create(String prompt) {
-        Validation.requirePrompt(prompt);
-        return transport.create(prompt, settings.retryPolicy);
+        Checks.requirePrompt(prompt);
+        return transport.create(prompt, settings.retryPolicy());
     }
 
     /** Gets the current state of a job, retrying transient failures per this client's retry policy. */
     public Mono<Job> get(String jobId) {
-        return get(jobId, settings.retryPolicy);
+        return get(jobId, settings.retryPolicy());
     }
 
     /** Gets a job with a retry policy of its own for this call ({@link CallRetryPolicy#none()}: one try). */
     @Override
     public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
-        Validation.requireId("jobId", jobId);
+        Checks.requireId("jobId", jobId);
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         return transport.get(jobId, retryPolicy);
     }
@@ -86,29 +85,29 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
      */
     @Override
     public Mono<Job> sendMessage(String jobId, String prompt) {
-        Validation.requireId("jobId", jobId);
-        Validation.requirePrompt(prompt);
-        return transport.sendMessage(jobId, prompt, settings.retryPolicy);
+        Checks.requireId("jobId", jobId);
+        Checks.requirePrompt(prompt);
+        return transport.sendMessage(jobId, prompt, settings.retryPolicy());
     }
 
     /** The base URL calls go to. */
     public URI baseUrl() {
-        return settings.baseUrl;
+        return settings.baseUrl();
     }
 
     /** The project the calls act on. */
     public String projectId() {
-        return settings.projectId;
+        return settings.projectId();
     }
 
     /** The clock that stamps events and reads HTTP-date {@code Retry-After} values. */
     public Clock clock() {
-        return settings.clock;
+        return settings.clock();
     }
 
     /** The listener this client reports to. */
     public AgentJobsListener listener() {
-        return settings.listener;
+        return settings.listener();
     }
 
     /**
@@ -162,70 +161,44 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
      * wrong. A builder can be reused; {@link #build()} copies it.
      */
     public static final class Builder {
-        private URI baseUrl = DEFAULT_BASE_URL;
-        private String projectId;
-        private ApiKey apiKey;
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration responseTimeout = Duration.ofSeconds(30);
-        private Duration attemptTimeout = Duration.ofSeconds(60);
-        private int maxConnections = 256;
-        private Duration maxIdleTime = Duration.ofSeconds(20);
-        private int eventLoopThreads = 1;
-        private int maxResponseBytes = 1 << 20;
-        private CallRetryPolicy retryPolicy = CallRetryPolicy.defaults();
-        private AgentJobsListener listener = AgentJobsListener.NONE;
-        private Clock clock = Clock.systemUTC();
-        private Scheduler scheduler;
-        private String userAgent = "agentjobs/0.1";
+        // The one checked list of settings lives in the transport; this is its public face.
+        private final TransportSettings.Builder settings;
 
         private Builder() {
+            this(TransportSettings.builder());
+        }
+
+        private Builder(TransportSettings.Builder settings) {
+            this.settings = settings;
         }
 
         /** Base URL of the API, {@code https://api.mintlify.com} by default; http is allowed (simulator). */
         public Builder baseUrl(String value) {
-            Objects.requireNonNull(value, "baseUrl");
-            URI uri;
-            try {
-                uri = URI.create(value.strip());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("baseUrl is not a URL: " + value, e);
-            }
-            return baseUrl(uri);
+            settings.baseUrl(value);
+            return this;
         }
 
         /** Base URL of the API. */
         public Builder baseUrl(URI value) {
-            Objects.requireNonNull(value, "baseUrl");
-            String scheme = value.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-                    || value.getHost() == null) {
-                throw new IllegalArgumentException("baseUrl must be an http or https URL with a host, was "
-                        + value);
-            }
-            if (value.getRawQuery() != null || value.getRawFragment() != null || value.getRawUserInfo() != null) {
-                throw new IllegalArgumentException("baseUrl must not hold a query, fragment or user info, was "
-                        + value.getScheme() + "://" + value.getHost() + (value.getPort() < 0 ? "" : ":" + value.getPort()));
-            }
-            this.baseUrl = value;
+            settings.baseUrl(value);
             return this;
         }
 
         /** The project id (required). */
         public Builder projectId(String value) {
-            Validation.requireId("projectId", value);
-            this.projectId = value;
+            settings.projectId(value);
             return this;
         }
 
         /** The admin API key (required). */
         public Builder apiKey(ApiKey value) {
-            this.apiKey = Objects.requireNonNull(value, "apiKey");
+            settings.apiKey(value);
             return this;
         }
 
         /** How long establishing a connection may take; 10 s by default. */
         public Builder connectTimeout(Duration value) {
-            this.connectTimeout = Validation.requirePositive("connectTimeout", value);
+            settings.connectTimeout(value);
             return this;
         }
 
@@ -235,7 +208,7 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
          * it: {@link #attemptTimeout} bounds the whole.
          */
         public Builder responseTimeout(Duration value) {
-            this.responseTimeout = Validation.requirePositive("responseTimeout", value);
+            settings.responseTimeout(value);
             return this;
         }
 
@@ -258,11 +231,7 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
          * }</pre>
          */
         public Builder attemptTimeout(Duration value) {
-            Validation.requirePositive("attemptTimeout", value);
-            if (value.compareTo(Duration.ofHours(1)) > 0) {
-                throw new IllegalArgumentException("attemptTimeout must be at most 1 hour, was " + value);
-            }
-            this.attemptTimeout = value;
+            settings.attemptTimeout(value);
             return this;
         }
 
@@ -271,52 +240,43 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
          * Requests beyond it wait in this client's own queue, never in the pool's.
          */
         public Builder maxConnections(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("maxConnections must be at least 1, was " + value);
-            }
-            this.maxConnections = value;
+            settings.maxConnections(value);
             return this;
         }
 
         /** How long an idle pooled connection is kept; keep it below the server's keep-alive. 20 s by default. */
         public Builder maxIdleTime(Duration value) {
-            this.maxIdleTime = Validation.requirePositive("maxIdleTime", value);
+            settings.maxIdleTime(value);
             return this;
         }
 
         /** Threads of the client's own event loop; 1 by default, which carries 10k+ requests per second. */
         public Builder eventLoopThreads(int value) {
-            if (value < 1 || value > 64) {
-                throw new IllegalArgumentException("eventLoopThreads must be within [1, 64], was " + value);
-            }
-            this.eventLoopThreads = value;
+            settings.eventLoopThreads(value);
             return this;
         }
 
         /** The largest response body accepted; 1 MiB by default. A larger one is a malformed response. */
         public Builder maxResponseBytes(int value) {
-            if (value < 1024) {
-                throw new IllegalArgumentException("maxResponseBytes must be at least 1024, was " + value);
-            }
-            this.maxResponseBytes = value;
+            settings.maxResponseBytes(value);
             return this;
         }
 
         /** How single calls are retried; {@link CallRetryPolicy#defaults()} by default. */
         public Builder retryPolicy(CallRetryPolicy value) {
-            this.retryPolicy = Objects.requireNonNull(value, "retryPolicy");
+            settings.retryPolicy(value);
             return this;
         }
 
         /** Receives request, retry and poll callbacks; {@link AgentJobsListener#NONE} by default. */
         public Builder listener(AgentJobsListener value) {
-            this.listener = Objects.requireNonNull(value, "listener");
+            settings.listener(value);
             return this;
         }
 
         /** The clock for event timestamps and HTTP-date {@code Retry-After}; the UTC system clock by default. */
         public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
+            settings.clock(value);
             return this;
         }
 
@@ -325,59 +285,24 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
          * Tests pass a virtual-time scheduler here.
          */
         public Builder scheduler(Scheduler value) {
-            this.scheduler = Objects.requireNonNull(value, "scheduler");
+            settings.scheduler(value);
             return this;
         }
 
         /** The {@code User-Agent} header. */
         public Builder userAgent(String value) {
-            Objects.requireNonNull(value, "userAgent");
-            if (value.isBlank() || value.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
-                throw new IllegalArgumentException("userAgent must be printable ASCII, was " + value);
-            }
-            this.userAgent = value;
+            settings.userAgent(value);
             return this;
         }
 
         /** Builds the client; it starts its event loop lazily, on the first request. */
         public AgentJobsClient build() {
-            if (projectId == null) {
-                throw new IllegalStateException("projectId is not set");
-            }
-            if (apiKey == null) {
-                throw new IllegalStateException("apiKey is not set");
-            }
-            return new AgentJobsClient(this);
-        }
-
-        private Builder copy() {
-            Builder b = new Builder();
-            b.baseUrl = baseUrl;
-            b.projectId = projectId;
-            b.apiKey = apiKey;
-            b.connectTimeout = connectTimeout;
-            b.responseTimeout = responseTimeout;
-            b.attemptTimeout = attemptTimeout;
-            b.maxConnections = maxConnections;
-            b.maxIdleTime = maxIdleTime;
-            b.eventLoopThreads = eventLoopThreads;
-            b.maxResponseBytes = maxResponseBytes;
-            b.retryPolicy = retryPolicy;
-            b.listener = listener;
-            b.clock = clock;
-            b.scheduler = scheduler;
-            b.userAgent = userAgent;
-            return b;
+            return new AgentJobsClient(settings.build());
         }
 
         @Override
         public String toString() {
-            return "baseUrl=" + baseUrl + ", projectId=" + projectId + ", apiKey=" + apiKey
-                    + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout
-                    + ", attemptTimeout=" + attemptTimeout
-                    + ", maxConnections=" + maxConnections + ", maxIdleTime=" + maxIdleTime
-                    + ", eventLoopThreads=" + eventLoopThreads + ", maxResponseBytes=" + maxResponseBytes
-                    + ", retryPolicy=" + retryPolicy;
+            return settings.toString();
         }
     }
 }

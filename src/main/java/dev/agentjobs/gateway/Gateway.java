@@ -3,8 +3,8 @@ package dev.agentjobs.gateway;
 import dev.agentjobs.api.AgentJobsClient;
 import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.fanout.JobLedger;
-import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.fanout.PromptState;
+import dev.agentjobs.fanout.PromptSummary;
 import dev.agentjobs.poll.JobWatcher;
 import dev.agentjobs.poll.PollPolicy;
 import java.io.IOException;
@@ -82,7 +82,7 @@ public final class Gateway implements AutoCloseable {
                 settings.maxJobs(), ledger);
         api.hub(hub);
         if (ledger != null) {
-            for (PromptRecord r : ledger.start(Duration.ofSeconds(30))) {
+            for (PromptSummary r : ledger.start(Duration.ofSeconds(30))) {
                 if (r.state() == PromptState.CREATED) {
                     hub.resume(r.jobId());
                 } else {

@@ -11,8 +11,10 @@ import dev.agentjobs.fanout.JobLedger;
 import dev.agentjobs.fanout.PromptInput;
 import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.fanout.PromptState;
+import dev.agentjobs.fanout.PromptSummary;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,6 +51,8 @@ final class GatewayLedger implements JobRecorder {
     static final String BY_ID = PREFIX + "id-";
     /** The in-doubt creates {@code GET /jobs} lists, newest first; {@code /healthz} counts them all. */
     static final int IN_DOUBT_LISTED = 100;
+    /** How much of an in-doubt create's prompt is kept to be listed: enough to recognise it. */
+    static final int PROMPT_SHOWN = 200;
     static final String INTERRUPTED = "the gateway stopped before the create's answer was recorded: the job may exist";
 
     private final JobLedger ledger;
@@ -60,7 +64,7 @@ final class GatewayLedger implements JobRecorder {
     // else knows yet); bounded by the hub, which tells when it forgets a job.
     private final ConcurrentHashMap<String, Row> rows = new ConcurrentHashMap<>();
     // This gateway's creates whose job may or may not exist, the newest IN_DOUBT_LISTED of them (guarded by itself).
-    private final ArrayDeque<PromptRecord> inDoubt = new ArrayDeque<>();
+    private final ArrayDeque<InDoubtCreate> inDoubt = new ArrayDeque<>();
     private long inDoubtCount;
 
     /** @param epoch this process's epoch: keys {@code gateway-<epoch>-<n>} are unique without a random draw */
@@ -95,7 +99,10 @@ final class GatewayLedger implements JobRecorder {
     Mono<Void> createFailed(String key, Throwable error) {
         if (error instanceof OutcomeUnknownException) {
             return ledger.markInDoubt(key, "the create's answer was lost", clock.instant())
-                    .then(Mono.defer(() -> ledger.get(key))).doOnNext(this::inDoubt).then();
+                    .then(Mono.defer(() -> ledger.get(key)))
+                    .doOnNext(r -> inDoubt(new InDoubtCreate(r.customId(), r.attemptedAt(), r.lastError(),
+                            excerpt(r.prompt()))))
+                    .then();
         }
         if (error instanceof InvalidRequestException) {
             return ledger.markFinished(key, PromptState.REJECTED, null, "the API refused the prompt", clock.instant());
@@ -184,7 +191,10 @@ final class GatewayLedger implements JobRecorder {
                     row.key = BY_ID + jobId;
                     return ledger.recordExisting(project, row.key, jobId, clock.instant());
                 }))
-                .then();
+                .then()
+                // A look-up that failed leaves no row behind: the job's next watch or follow-up looks it up again,
+                // and the writes queued behind this one are skipped (a row without a key cannot be written).
+                .doOnError(e -> rows.remove(jobId, row));
         row.pending = started(done);
         return row.pending;
     }
@@ -214,42 +224,61 @@ final class GatewayLedger implements JobRecorder {
             this.finished = finished;
         }
 
-        /** Decides and starts a write now, or after the look-up when one is out (whatever it came to). */
+        /**
+         * Decides and starts a write now, or after the look-up when one is out; nothing when the look-up failed, as
+         * the row then has no key to write under.
+         */
         Mono<Void> then(Supplier<Mono<Void>> write) {
             Mono<Void> waitFor = pending;
             return started(waitFor == null ? write.get()
-                    : waitFor.onErrorResume(e -> Mono.empty()).then(Mono.defer(write)));
+                    : waitFor.onErrorResume(e -> Mono.empty())
+                            .then(Mono.defer(() -> key == null ? Mono.<Void>empty() : write.get())));
         }
     }
 
     /**
      * At start: turns the rows a stopped gateway left {@code CREATING} (a create whose POST may have left) to
      * {@code IN_DOUBT}, as a fan-out's start does; the caller holds the ledger's lock, so no create of a running
-     * process is among them. Then reads this gateway's in-doubt rows, and gives its rows that have a job, in the
-     * order they were registered (so oldest first). Blocks for at most {@code timeout} per step.
+     * process is among them. Then reads this gateway's rows without their prompts, counts its in-doubt ones (and
+     * reads the prompts of the newest {@link #IN_DOUBT_LISTED} only, to list them), and gives its rows that have a
+     * job, in the order they were registered (so oldest first). Blocks for at most {@code timeout} per step.
      */
-    List<PromptRecord> start(Duration timeout) {
+    List<PromptSummary> start(Duration timeout) {
         ledger.recoverInterrupted(INTERRUPTED, clock.instant()).block(timeout);
-        List<PromptRecord> found = ledger.find(Set.of(PromptState.CREATED, PromptState.COMPLETED, PromptState.FAILED,
-                        PromptState.ARCHIVED, PromptState.IN_DOUBT))
+        List<PromptSummary> found = ledger.summaries(Set.of(PromptState.CREATED, PromptState.COMPLETED,
+                        PromptState.FAILED, PromptState.ARCHIVED, PromptState.IN_DOUBT))
                 .filter(r -> r.customId().startsWith(PREFIX) && r.project().equals(project))
                 .collectList().block(timeout);
-        List<PromptRecord> known = new ArrayList<>();
-        for (PromptRecord r : found) {
+        List<PromptSummary> known = new ArrayList<>();
+        ArrayDeque<PromptSummary> newestInDoubt = new ArrayDeque<>();
+        long inDoubtFound = 0;
+        for (PromptSummary r : found) {
             if (r.state() == PromptState.IN_DOUBT) {
-                inDoubt(r);
+                inDoubtFound++;
+                newestInDoubt.addLast(r);
+                if (newestInDoubt.size() > IN_DOUBT_LISTED) {
+                    newestInDoubt.removeFirst();
+                }
             } else if (r.jobId() != null) {
                 known.add(r);
                 rows.put(r.jobId(), new Row(r.customId(), r.state().isTerminal()));
             }
         }
+        for (PromptSummary r : newestInDoubt) {
+            PromptRecord whole = ledger.get(r.customId()).block(timeout);
+            inDoubt(new InDoubtCreate(r.customId(), r.attemptedAt(), r.lastError(),
+                    whole == null ? "" : excerpt(whole.prompt())));
+        }
+        synchronized (inDoubt) {
+            inDoubtCount += inDoubtFound - newestInDoubt.size();
+        }
         return known;
     }
 
     /** This gateway's newest in-doubt creates, newest first, at most {@link #IN_DOUBT_LISTED}. */
-    List<PromptRecord> inDoubt() {
+    List<InDoubtCreate> inDoubt() {
         synchronized (inDoubt) {
-            List<PromptRecord> newestFirst = new ArrayList<>(inDoubt);
+            List<InDoubtCreate> newestFirst = new ArrayList<>(inDoubt);
             Collections.reverse(newestFirst);
             return newestFirst;
         }
@@ -262,7 +291,7 @@ final class GatewayLedger implements JobRecorder {
         }
     }
 
-    private void inDoubt(PromptRecord r) {
+    private void inDoubt(InDoubtCreate r) {
         synchronized (inDoubt) {
             inDoubtCount++;
             inDoubt.addLast(r);
@@ -272,8 +301,20 @@ final class GatewayLedger implements JobRecorder {
         }
     }
 
+    private static String excerpt(String prompt) {
+        return prompt.length() <= PROMPT_SHOWN ? prompt : prompt.substring(0, PROMPT_SHOWN) + "…";
+    }
+
+    /**
+     * A create of this gateway whose job may or may not exist, as {@code GET /jobs} lists it.
+     *
+     * @param prompt the prompt's first {@link #PROMPT_SHOWN} characters, then an ellipsis when it was longer
+     */
+    record InDoubtCreate(String customId, Instant attemptedAt, String reason, String prompt) {
+    }
+
     /** The last state a finished row tells, as the terminal event a stream replays. */
-    static JobEvent terminalEvent(PromptRecord r) {
+    static JobEvent terminalEvent(PromptSummary r) {
         JobStatus status = switch (r.state()) {
             case COMPLETED -> JobStatus.COMPLETED;
             case FAILED -> JobStatus.FAILED;

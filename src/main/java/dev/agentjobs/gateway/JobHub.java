@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobNotFoundException;
-import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.internal.JobJson;
 import dev.agentjobs.poll.JobWatcher;
 import java.time.Duration;
@@ -232,7 +231,7 @@ class JobHub {
     }
 
     /** The ledger's in-doubt creates of this gateway, newest first (none without a ledger). */
-    List<PromptRecord> inDoubt() {
+    List<GatewayLedger.InDoubtCreate> inDoubt() {
         return ledger == null ? List.of() : ledger.inDoubt();
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.RateLimitedException;
-import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.gateway.HttpReplies.Refused;
 import dev.agentjobs.internal.JobJson;
 import io.netty.buffer.ByteBuf;
@@ -34,7 +33,6 @@ final class Routes {
     private static final Frame HEARTBEAT = Frame.comment("ping");
     private static final Frame END = Frame.comment("end");
     /** Characters of an in-doubt create's prompt that {@code GET /jobs} shows, enough to recognise its job by. */
-    private static final int PROMPT_SHOWN = 200;
 
     private final Settings settings;
     private final JobHub hub;
@@ -213,12 +211,10 @@ final class Routes {
         if (before == Long.MAX_VALUE) {
             // Creates whose job may or may not exist have no id to page by: listed whole on the first page.
             ArrayNode inDoubt = n.putArray("inDoubt");
-            for (PromptRecord r : hub.inDoubt()) {
-                ObjectNode d = inDoubt.addObject().put("customId", r.customId()).put("status", "in_doubt")
+            for (GatewayLedger.InDoubtCreate r : hub.inDoubt()) {
+                inDoubt.addObject().put("customId", r.customId()).put("status", "in_doubt")
                         .put("attemptedAt", r.attemptedAt() == null ? null : r.attemptedAt().toString())
-                        .put("reason", r.lastError());
-                d.put("prompt", r.prompt().length() <= PROMPT_SHOWN ? r.prompt()
-                        : r.prompt().substring(0, PROMPT_SHOWN) + "…");
+                        .put("reason", r.reason()).put("prompt", r.prompt());
             }
         }
         if (page.size() == limit) {

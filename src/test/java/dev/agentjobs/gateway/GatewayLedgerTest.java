@@ -15,6 +15,7 @@ import dev.agentjobs.simulator.CallKind;
 import dev.agentjobs.simulator.JobDurations;
 import dev.agentjobs.simulator.JobState;
 import dev.agentjobs.simulator.SimulatedResponse;
+import dev.agentjobs.testing.CountingJobLedger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -226,6 +227,52 @@ class GatewayLedgerTest {
         List<PromptRecord> rows = ledger.find(Set.of()).collectList().block(TIMEOUT);
         assertThat(rows).hasSize(6).allMatch(r -> !r.recordedById());
         assertThat(h.gateway.hub().ledger().rememberedJobs()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void restartedGateway_readsNoPromptButThoseOfTheInDoubtCreatesItLists() {
+        Path file = dir.resolve("texts.ledger.db");
+        ledger = SqliteJobLedger.open(file);
+        JobLedger[] current = {ledger};
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofMillis(200)), b -> b.ledger(current[0]));
+        for (int i = 0; i < 3; i++) {
+            awaitState(h.create("ended " + i), PromptState.COMPLETED);
+        }
+        h.sim.enqueue(CallKind.CREATE, SimulatedResponse.commitThenClose());
+        String longPrompt = "lost " + "x".repeat(GatewayLedger.PROMPT_SHOWN);
+        assertThat(h.post("/jobs", "{\"prompt\":\"" + longPrompt + "\"}", bearer()).statusCode()).isEqualTo(502);
+
+        h.gateway.close();
+        ledger.close();
+        CountingJobLedger counting = new CountingJobLedger(SqliteJobLedger.open(file));
+        ledger = counting;
+        current[0] = counting;
+        h.restartGateway();
+
+        assertThat(awaitListed(3)).hasSize(3);
+        JsonNode inDoubt = GatewayHarness.json(h.get("/jobs", bearer()).body()).get("inDoubt");
+        assertThat(inDoubt).extracting(d -> d.get("prompt").asText())
+                .containsExactly(longPrompt.substring(0, GatewayLedger.PROMPT_SHOWN) + "…");
+        assertThat(counting.promptsRead()).as("prompt texts read at start").isEqualTo(1);
+    }
+
+    @Test
+    void lookUpThatFailed_leavesNoKeylessRow_soTheJobsFollowUpRecordsIt() {
+        CountingJobLedger counting = new CountingJobLedger(SqliteJobLedger.open(dir.resolve("failing.ledger.db")));
+        ledger = counting;
+        h = new GatewayHarness(JobDurations.fixed(Duration.ofHours(1)), b -> b.ledger(counting));
+        h.sim.putJob("p", "job-elsewhere", JobState.ACTIVE);
+        counting.failLookUps(1);
+        // The ledger's failure is not the caller's: the job is still shown.
+        assertThat(h.get("/jobs/job-elsewhere", bearer()).statusCode()).isEqualTo(200);
+        assertThat(ledger.get(GatewayLedger.BY_ID + "job-elsewhere").blockOptional(TIMEOUT)).isEmpty();
+
+        assertThat(h.post("/jobs/job-elsewhere/messages", "{\"prompt\":\"again\"}", bearer()).statusCode())
+                .isEqualTo(200);
+
+        assertThat(ledger.get(GatewayLedger.BY_ID + "job-elsewhere").blockOptional(TIMEOUT))
+                .as("the follow-up looked the job up again and recorded it")
+                .hasValueSatisfying(r -> assertThat(r.state()).isEqualTo(PromptState.CREATED));
     }
 
     private void restartWithTheLedgerReopened(Path file, JobLedger[] current) {

@@ -3,6 +3,7 @@ package dev.agentjobs.testing;
 import dev.agentjobs.fanout.ClaimResult;
 import dev.agentjobs.fanout.CreateRate;
 import dev.agentjobs.fanout.JobLedger;
+import dev.agentjobs.fanout.LedgerException;
 import dev.agentjobs.fanout.PromptInput;
 import dev.agentjobs.fanout.PromptRecord;
 import dev.agentjobs.fanout.PromptState;
@@ -19,13 +20,15 @@ import reactor.core.publisher.Mono;
  * A {@link JobLedger} that passes every call to another and counts the prompt texts its reads hand out
  * ({@link #find}, {@link #get}, {@link #findByJobId}, {@link #recoverInterrupted}): a test asserts with it that a
  * scan over many prompts reads none, without measuring memory. A claim's one prompt is counted apart, since a
- * create must read it.
+ * create must read it. {@link #failLookUps} makes the next look-ups by job id fail, as a ledger whose disk is full
+ * would.
  */
 public final class CountingJobLedger implements JobLedger {
 
     private final JobLedger delegate;
     private final AtomicLong promptsRead = new AtomicLong();
     private final AtomicLong promptsClaimed = new AtomicLong();
+    private final AtomicLong lookUpsToFail = new AtomicLong();
 
     public CountingJobLedger(JobLedger delegate) {
         this.delegate = delegate;
@@ -39,6 +42,11 @@ public final class CountingJobLedger implements JobLedger {
     /** Prompt texts handed out by successful claims. */
     public long promptsClaimed() {
         return promptsClaimed.get();
+    }
+
+    /** Makes the next {@code count} calls of {@link #findByJobId} fail with a {@code LedgerException}. */
+    public void failLookUps(int count) {
+        lookUpsToFail.set(count);
     }
 
     private PromptRecord read(PromptRecord r) {
@@ -73,6 +81,9 @@ public final class CountingJobLedger implements JobLedger {
 
     @Override
     public Flux<PromptRecord> findByJobId(String jobId) {
+        if (lookUpsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            return Flux.error(new LedgerException(LedgerException.Reason.STORAGE, "look-up made to fail by the test"));
+        }
         return delegate.findByJobId(jobId).map(this::read);
     }
 

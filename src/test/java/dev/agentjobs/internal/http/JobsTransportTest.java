@@ -1,9 +1,8 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.api.ApiKey;
 import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
@@ -13,7 +12,6 @@ import dev.agentjobs.simulator.CallKind;
 import dev.agentjobs.simulator.JobState;
 import dev.agentjobs.simulator.SimulatedResponse;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -34,10 +32,10 @@ class JobsTransportTest {
     private JobsTransport transport;
 
     private static TransportSettings settings(URI base, Scheduler scheduler) {
-        return new TransportSettings(base, "proj", ApiKey.of(KEY), Duration.ofSeconds(2), Duration.ofSeconds(5),
-                Duration.ofSeconds(8), 4,
-                Duration.ofSeconds(20), 1, 1 << 20, AgentJobsListener.NONE, Clock.systemUTC(), scheduler,
-                "agentjobs-test");
+        TransportSettings.Builder b = TransportSettings.builder().baseUrl(base).projectId("proj")
+                .apiKey(ApiKey.of(KEY)).connectTimeout(Duration.ofSeconds(2)).responseTimeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(8)).maxConnections(4).userAgent("agentjobs-test");
+        return (scheduler == null ? b : b.scheduler(scheduler)).build();
     }
 
     @AfterEach

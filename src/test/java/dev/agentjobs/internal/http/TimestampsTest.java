@@ -1,4 +1,4 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

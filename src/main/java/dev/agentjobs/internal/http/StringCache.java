@@ -1,4 +1,4 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 /**
  * Returns one shared instance for strings that repeat, so a hundred thousand job snapshots do not each hold

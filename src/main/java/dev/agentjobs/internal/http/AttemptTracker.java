@@ -1,4 +1,4 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 import reactor.netty.Connection;
 import reactor.netty.http.HttpOperations;

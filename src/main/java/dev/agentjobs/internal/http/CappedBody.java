@@ -1,4 +1,4 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 import java.util.Arrays;
 import reactor.core.publisher.Mono;

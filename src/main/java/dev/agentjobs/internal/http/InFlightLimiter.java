@@ -1,4 +1,4 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;

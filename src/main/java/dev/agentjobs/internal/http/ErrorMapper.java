@@ -1,4 +1,4 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.ApiCall;

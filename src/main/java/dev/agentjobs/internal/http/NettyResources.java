@@ -1,4 +1,4 @@
-package dev.agentjobs.http;
+package dev.agentjobs.internal.http;
 
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
