@@ -1,7 +1,6 @@
 package dev.agentjobs.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -52,22 +51,7 @@ class OptimalScheduleTest {
 
     @Test
     void expectedLagAndPolls_matchASimulationOfThePollSequence() {
-        OptimalSchedule s = OptimalSchedule.calibrated(fit, 5, 0.1, 30, 0);
-        Random random = new Random(7);
-        double lag = 0;
-        double polls = 0;
-        int n = 200_000;
-        for (int i = 0; i < n; i++) {
-            double duration = 180 * Math.exp(0.6 * random.nextGaussian());
-            long t = 0;
-            do {
-                t += s.gapMillis(t);
-                polls++;
-            } while (t / 1000.0 < duration);
-            lag += t / 1000.0 - duration;
-        }
-        assertThat(lag / n).isCloseTo(s.expectedLagSeconds(), within(0.1));
-        assertThat(polls / n).isCloseTo(s.expectedPolls(), within(0.2));
+        HazardScheduleTest.assertMatchesASimulation(OptimalSchedule.calibrated(fit, 5, 0.1, 30, 0));
     }
 
     /**
