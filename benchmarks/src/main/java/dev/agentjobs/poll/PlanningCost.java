@@ -21,8 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * bare schedule lookup under it, one model update (an ended job: spread over its interval, the 500-job discount,
  * the refit every 5% more jobs, amortised), one re-plan (the optimal schedule's calibration, paid by the first
  * plan after a refit that moved the fit, warm from the previous price or cold), the first-order schedule's
- * calibration it replaced, and the check of a refit that does not move the fit enough to re-plan. In the package of the classes it measures, which are package-private; the
- * benchmarks module runs on the class path, so the split package is harmless.
+ * calibration it replaced, and the check of a refit that does not move the fit enough to re-plan. In the
+ * package of the classes it measures, which are package-private; the benchmarks module runs on the class path,
+ * so the split package is harmless.
  *
  * <pre>
  * java -cp target/classes:$(cat target/classpath.txt) org.openjdk.jmh.Main PlanningCost
