@@ -1,7 +1,10 @@
 /**
- * agentjobs: a reactive driver for remote AI agent jobs. Exports the client facade and data types
- * ({@code dev.agentjobs.api}), the watch engine ({@code dev.agentjobs.poll}) and the simulator for tests
- * ({@code dev.agentjobs.simulator}); the transport and the command line stay internal.
+ * agentjobs: a reactive driver for remote AI agent jobs. Exports the client facade, data types and errors
+ * ({@code dev.agentjobs.api}), the watch engine ({@code dev.agentjobs.poll}), the fan-out
+ * ({@code dev.agentjobs.fanout}), the SSE gateway ({@code dev.agentjobs.gateway}) and the simulator with the
+ * fakes for users' own tests ({@code dev.agentjobs.simulator}). The transport
+ * ({@code dev.agentjobs.internal.http}), the shared helpers ({@code dev.agentjobs.internal}) and the command
+ * line ({@code dev.agentjobs.cli}) are not exported.
  */
 module dev.agentjobs {
     exports dev.agentjobs.api;
@@ -27,7 +30,6 @@ module dev.agentjobs {
     requires io.netty.transport;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
-    requires com.fasterxml.jackson.datatype.jsr310;
     // The embedded fan-out ledger: JDBC on SQLite, run on the ledger's own writer thread.
     requires java.sql;
     requires org.xerial.sqlitejdbc;
@@ -36,8 +38,7 @@ module dev.agentjobs {
     // Only the fanout command's live bar on a terminal uses it.
     requires static me.tongfei.progressbar;
 
-    // picocli reads and sets the command classes' annotated fields reflectively; Jackson binds the
-    // transport's private wire records.
+    // picocli reads and sets the command classes' annotated fields reflectively. (Jackson binds nothing by
+    // reflection here: trees and a streaming parser only, so no package is opened to it.)
     opens dev.agentjobs.cli to info.picocli;
-    opens dev.agentjobs.internal.http to com.fasterxml.jackson.databind;
 }

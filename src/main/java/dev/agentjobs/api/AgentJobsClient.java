@@ -1,6 +1,7 @@
 package dev.agentjobs.api;
 
 import dev.agentjobs.internal.Checks;
+import dev.agentjobs.internal.http.ClientScope;
 import dev.agentjobs.internal.http.JobsTransport;
 import dev.agentjobs.internal.http.TransportSettings;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Client for the agent-jobs API: create a job, get it, send it a follow-up message. Each call is a lazy
@@ -36,6 +38,12 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
 
     /** The public API's base URL. */
     public static final URI DEFAULT_BASE_URL = TransportSettings.DEFAULT_BASE_URL;
+
+    static {
+        // The watch engine, the fan-out and the gateway reach the client's scheduler, clock, listener and
+        // shared state through this accessor, so none of it has to be public API here.
+        ClientScope.install(client -> client.transport.scope());
+    }
 
     private final TransportSettings settings;
     private final JobsTransport transport;
@@ -67,12 +75,18 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
     }
 
     /** Gets the current state of a job, retrying transient failures per this client's retry policy. */
+    @Override
     public Mono<Job> get(String jobId) {
         return get(jobId, settings.retryPolicy());
     }
 
-    /** Gets a job with a retry policy of its own for this call ({@link CallRetryPolicy#none()}: one try). */
-    @Override
+    /**
+     * Gets a job with a retry policy of its own for this call.
+     *
+     * <pre>{@code
+     * Job once = client.get(id, CallRetryPolicy.none()).block();   // one try, no retry
+     * }</pre>
+     */
     public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
         Checks.requireId("jobId", jobId);
         Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -100,55 +114,50 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
         return settings.projectId();
     }
 
-    /** The clock that stamps events and reads HTTP-date {@code Retry-After} values. */
-    public Clock clock() {
-        return settings.clock();
-    }
-
-    /** The listener this client reports to. */
-    public AgentJobsListener listener() {
-        return settings.listener();
-    }
-
     /**
-     * The scheduler that runs this client's timers: by default its own event loop, so a timer firing and
-     * the request it starts need no thread hop; or the one given to {@link Builder#scheduler}.
+     * Closes the client without blocking: new calls fail with {@link ClientClosedException}, calls in flight
+     * fail, the watches built on it end with an {@link IllegalStateException}, then its event loop and
+     * connection pool are freed. Completes once they are; safe on any thread, its own event loop included.
+     * Idempotent: every subscriber waits for the one shutdown.
+     *
+     * <pre>{@code
+     * // A reactive application's shutdown: watches first, then the client.
+     * watcher.closeGracefully().then(client.closeGracefully()).block(Duration.ofSeconds(15));
+     * }</pre>
      */
-    public Scheduler scheduler() {
-        return transport.scheduler();
+    public Mono<Void> closeGracefully() {
+        return transport.closeLater();
+    }
+
+    /** Same as {@link #closeGracefully()}, the name {@link Disposable} users look for. */
+    public Mono<Void> disposeLater() {
+        return closeGracefully();
     }
 
     /**
-     * Completes when this client starts closing, before its event loop and pool are freed; the watch engine
-     * uses it to end the watches whose timers would otherwise never fire.
-     */
-    public Mono<Void> onClose() {
-        return transport.onClose();
-    }
-
-    /**
-     * Frees the event loop and connection pool, waiting up to 10 s; calls in flight fail. Idempotent. Blocks,
-     * so never call it on the client's own event loop (from a callback): use {@link #disposeLater()} there.
+     * Closes the client. On a thread that may block, waits up to 10 s for its event loop and pool to be
+     * freed; on a non-blocking thread (an event loop, Reactor's parallel scheduler: from a callback, say) it
+     * starts the same shutdown and returns at once, since blocking there would stall every other task of
+     * that thread. Idempotent.
      */
     @Override
-    public void dispose() {
-        transport.closeLater().block(Duration.ofSeconds(10));
+    public void close() {
+        if (Schedulers.isInNonBlockingThread()) {
+            closeGracefully().subscribe(null, e -> { });
+        } else {
+            closeGracefully().block(Duration.ofSeconds(10));
+        }
     }
 
-    /** Frees the event loop and the connection pool without blocking. */
-    public Mono<Void> disposeLater() {
-        return transport.closeLater();
+    /** Same as {@link #close()}. */
+    @Override
+    public void dispose() {
+        close();
     }
 
     @Override
     public boolean isDisposed() {
         return transport.isClosed();
-    }
-
-    /** Same as {@link #dispose()}. */
-    @Override
-    public void close() {
-        dispose();
     }
 
     @Override

@@ -4,21 +4,32 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Base of every error this library raises. Unchecked; each subclass names one thing a caller can act on.
+ * Base of every error this library raises about a call or a watch. Unchecked; each subclass names one thing
+ * a caller can act on (the hierarchy is listed in the {@linkplain dev.agentjobs.api package documentation}).
  *
- * <p>Carries what a caller needs to decide (the job id, the HTTP status, the server's {@code error} text,
- * the server's {@code Retry-After}) and never the API key.
+ * <p>Carries what a caller needs to decide: the job id, and for an error the server answered, the HTTP status,
+ * the server's {@code error} text and its {@code Retry-After}. Never the API key.
  *
  * <pre>{@code
  * client.get(id).onErrorResume(JobNotFoundException.class, e -> Mono.empty());
  * }</pre>
  */
-public class AgentJobsException extends RuntimeException {
+public abstract sealed class AgentJobsException extends RuntimeException
+        permits TransportException, OutcomeUnknownException, JobNotFoundException, InvalidRequestException,
+        AccessDeniedException, RateLimitedException, ServerErrorException, UnexpectedResponseException,
+        MalformedResponseException, WatchLimitExceededException {
+
+    private static final long serialVersionUID = 1L;
 
     private final String jobId;
     private final int httpStatus;
     private final String serverMessage;
     private final Duration retryAfter;
+
+    /** An error without a response: no status, no server text, no {@code Retry-After}. */
+    AgentJobsException(String message, String jobId, Throwable cause) {
+        this(message, jobId, 0, null, null, cause);
+    }
 
     /**
      * @param message       the human message (must not hold the API key)
@@ -28,8 +39,8 @@ public class AgentJobsException extends RuntimeException {
      * @param retryAfter    the server's {@code Retry-After}, or {@code null}
      * @param cause         the underlying cause, or {@code null}
      */
-    public AgentJobsException(String message, String jobId, int httpStatus, String serverMessage,
-                              Duration retryAfter, Throwable cause) {
+    AgentJobsException(String message, String jobId, int httpStatus, String serverMessage, Duration retryAfter,
+                       Throwable cause) {
         super(message, cause);
         this.jobId = jobId;
         this.httpStatus = httpStatus;
@@ -42,7 +53,7 @@ public class AgentJobsException extends RuntimeException {
         return Optional.ofNullable(jobId);
     }
 
-    /** The HTTP status of the response, or 0 when no response arrived. */
+    /** The HTTP status of the response, or 0 when no response arrived (or none was involved). */
     public int httpStatus() {
         return httpStatus;
     }

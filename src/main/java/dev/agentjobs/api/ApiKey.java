@@ -75,14 +75,12 @@ public final class ApiKey {
         return of(new String(bytes, StandardCharsets.UTF_8));
     }
 
-    /** The secret itself, for the {@code Authorization} header and nothing else. */
+    /**
+     * The secret itself, for the {@code Authorization} header (and the transport's scan of answers that echo
+     * it) and nothing else.
+     */
     public String reveal() {
         return value;
-    }
-
-    /** Whether {@code text} contains this key; used to scrub server messages before they reach an exception. */
-    public boolean occursIn(CharSequence text) {
-        return text != null && text.toString().contains(value);
     }
 
     /** {@code text} with every occurrence of this key replaced by {@code [REDACTED]}. */

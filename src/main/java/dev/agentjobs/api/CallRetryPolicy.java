@@ -1,11 +1,16 @@
 package dev.agentjobs.api;
 
+import dev.agentjobs.internal.Checks;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How one API call is retried: exponential backoff with jitter, honouring the server's {@code Retry-After}.
  * Immutable; every setter returns a copy (like Reactor's {@code RetryBackoffSpec}).
+ *
+ * <p>Retry number {@code n} (1 for the first) waits {@code firstBackoff * multiplier^(n-1)}, capped at
+ * {@code maxBackoff}, spread by {@code jitter}, and never longer than {@code maxBackoff}; or, when the
+ * server sent one, its {@code Retry-After}, cut to {@code maxRetryAfter}. The same arithmetic, and the same
+ * meaning of jitter and {@code maxRetryAfter}, as a watch's {@code PollPolicy}.
  *
  * <p>Which failures are retried depends on the call, not on this policy: a GET is retried on transport
  * errors, 5xx, 429 and garbled bodies; a create or a follow-up message only where the server provably did
@@ -56,19 +61,17 @@ public final class CallRetryPolicy {
     }
 
     public CallRetryPolicy maxAttempts(int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException("maxAttempts must be at least 1, was " + value);
-        }
+        Checks.requireWithin("maxAttempts", value, 1, Integer.MAX_VALUE);
         return new CallRetryPolicy(value, firstBackoff, maxBackoff, multiplier, jitter, maxRetryAfter);
     }
 
     public CallRetryPolicy firstBackoff(Duration value) {
-        requireNonNegative("firstBackoff", value);
+        Checks.requireNonNegative("firstBackoff", value);
         return new CallRetryPolicy(maxAttempts, value, maxBackoff, multiplier, jitter, maxRetryAfter);
     }
 
     public CallRetryPolicy maxBackoff(Duration value) {
-        requireNonNegative("maxBackoff", value);
+        Checks.requireNonNegative("maxBackoff", value);
         return new CallRetryPolicy(maxAttempts, firstBackoff, value, multiplier, jitter, maxRetryAfter);
     }
 
@@ -80,20 +83,20 @@ public final class CallRetryPolicy {
         return new CallRetryPolicy(maxAttempts, firstBackoff, maxBackoff, value, jitter, maxRetryAfter);
     }
 
-    /** Fraction of each backoff drawn at random, in [0, 1]: 0.5 means the delay is 50% to 150% of nominal. */
+    /** Fraction of each backoff drawn at random, in [0, 1): 0.5 means the delay is 50% to 150% of nominal. */
     public CallRetryPolicy jitter(double value) {
-        if (!(value >= 0.0 && value <= 1.0)) {
-            throw new IllegalArgumentException("jitter must be within [0, 1], was " + value);
-        }
+        Checks.requireJitter("jitter", value);
         return new CallRetryPolicy(maxAttempts, firstBackoff, maxBackoff, multiplier, value, maxRetryAfter);
     }
 
     /**
-     * The longest {@code Retry-After} this policy waits for; a server asking for longer fails the call with
-     * its {@link RateLimitedException} (or the 503) instead of holding the caller for that long.
+     * The longest wait a server's {@code Retry-After} imposes: one asking for longer is waited for this long,
+     * then the call is tried again (within {@link #maxAttempts}); the last failure, a
+     * {@link RateLimitedException} or a 503, keeps the server's value in {@link AgentJobsException#retryAfter()}.
+     * 60 s by default; 0 retries at once.
      */
     public CallRetryPolicy maxRetryAfter(Duration value) {
-        requireNonNegative("maxRetryAfter", value);
+        Checks.requireNonNegative("maxRetryAfter", value);
         return new CallRetryPolicy(maxAttempts, firstBackoff, maxBackoff, multiplier, jitter, value);
     }
 
@@ -119,26 +122,6 @@ public final class CallRetryPolicy {
 
     public Duration maxRetryAfter() {
         return maxRetryAfter;
-    }
-
-    /**
-     * The nominal backoff before retry number {@code retry} (1 for the first retry), before jitter:
-     * {@code firstBackoff * multiplier^(retry-1)}, capped at {@code maxBackoff}.
-     */
-    public Duration nominalBackoff(int retry) {
-        if (retry < 1) {
-            throw new IllegalArgumentException("retry must be at least 1, was " + retry);
-        }
-        double nanos = firstBackoff.toNanos() * Math.pow(multiplier, retry - 1);
-        long capped = (long) Math.min(nanos, (double) maxBackoff.toNanos());
-        return Duration.ofNanos(Math.max(0, capped));
-    }
-
-    private static void requireNonNegative(String name, Duration value) {
-        Objects.requireNonNull(value, name);
-        if (value.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative, was " + value);
-        }
     }
 
     @Override

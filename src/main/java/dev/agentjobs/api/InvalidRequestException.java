@@ -1,15 +1,14 @@
 package dev.agentjobs.api;
 
-import java.time.Duration;
-
 /**
- * The server rejected the request as invalid (HTTP 400), for example an empty prompt. Not retried.
+ * The server rejected the request as invalid (HTTP 400), for example an empty prompt. Not retried: the same
+ * request would be refused again.
  */
-public class InvalidRequestException extends AgentJobsException {
+public final class InvalidRequestException extends AgentJobsException {
 
-    public InvalidRequestException(String message, String jobId, int httpStatus, String serverMessage, Duration retryAfter,
-              Throwable cause) {
-        super(message, jobId, httpStatus, serverMessage, retryAfter, cause);
+    private static final long serialVersionUID = 1L;
+
+    public InvalidRequestException(String message, String jobId, String serverMessage) {
+        super(message, jobId, 400, serverMessage, null, null);
     }
-
 }

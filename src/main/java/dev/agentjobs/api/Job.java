@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param rawStatus  the status as the server wrote it when {@code status} is {@link JobStatus#UNKNOWN}
  *                   (kept only then; {@code null} when the server sent none)
  */
-public record Job(String id, JobStatus status, JobSource source, String model, String prLink,
+public record Job(String id, JobStatus status, Source source, String model, String prLink,
                   Instant createdAt, Instant archivedAt, String rawStatus) {
 
     public Job {
@@ -40,7 +40,7 @@ public record Job(String id, JobStatus status, JobSource source, String model, S
     }
 
     /** A job whose status is one this client knows (or {@link JobStatus#UNKNOWN} with no raw value). */
-    public Job(String id, JobStatus status, JobSource source, String model, String prLink,
+    public Job(String id, JobStatus status, Source source, String model, String prLink,
                Instant createdAt, Instant archivedAt) {
         this(id, status, source, model, prLink, createdAt, archivedAt, null);
     }
@@ -58,5 +58,14 @@ public record Job(String id, JobStatus status, JobSource source, String model, S
     /** A copy of this snapshot with another status. */
     public Job withStatus(JobStatus newStatus) {
         return new Job(id, newStatus, source, model, prLink, createdAt, archivedAt, rawStatus);
+    }
+
+    /**
+     * Where an agent job works: the GitHub repository URL and the branch, either of which may be absent.
+     *
+     * @param repository full URL of the GitHub repository, or {@code null} when the server did not say
+     * @param ref        the branch the agent works on, or {@code null}
+     */
+    public record Source(String repository, String ref) {
     }
 }

@@ -1,15 +1,17 @@
 package dev.agentjobs.api;
 
-import java.time.Duration;
-
 /**
- * No job with this id exists in this project (HTTP 404).
+ * No job with this id exists in this project (HTTP 404). Not retried.
+ *
+ * <pre>{@code
+ * client.get(id).onErrorResume(JobNotFoundException.class, e -> Mono.empty());
+ * }</pre>
  */
-public class JobNotFoundException extends AgentJobsException {
+public final class JobNotFoundException extends AgentJobsException {
 
-    public JobNotFoundException(String message, String jobId, int httpStatus, String serverMessage, Duration retryAfter,
-              Throwable cause) {
-        super(message, jobId, httpStatus, serverMessage, retryAfter, cause);
+    private static final long serialVersionUID = 1L;
+
+    public JobNotFoundException(String message, String jobId, String serverMessage) {
+        super(message, jobId, 404, serverMessage, null, null);
     }
-
 }

@@ -3,22 +3,25 @@ package dev.agentjobs.api;
 import reactor.core.publisher.Mono;
 
 /**
- * The three calls of the agent-jobs API as lazy {@code Mono}s. {@link AgentJobsClient} implements it over
- * HTTP; the watch engine is written against this interface, so an in-process fake (for a test, or for a
- * virtual-time model of a fleet of jobs) can stand in for the network.
+ * The three calls of the agent-jobs API as lazy {@code Mono}s: what the watch engine and the fan-out are
+ * written against. {@link AgentJobsClient} implements it over HTTP; an in-process fake (for a test, or for a
+ * virtual-time model of a fleet of jobs) can stand in for the network, such as the simulator's
+ * {@link dev.agentjobs.simulator.ScriptedJobsApi}.
  *
  * <pre>{@code
- * JobsApi api = client;                          // the real thing
- * Job job = api.get("job_1", CallRetryPolicy.none()).block();
+ * JobWatcher watcher = JobWatcher.builder(api).scheduler(virtualTime).build();   // api: any JobsApi
  * }</pre>
+ *
+ * <p>A fake needs no retry logic: a watch polls through {@link #get} with its own schedule and circuit
+ * breaker, and when built on a client it polls with a single attempt per poll.
  */
 public interface JobsApi {
 
     /** Creates a job running {@code prompt}. Not idempotent. */
     Mono<Job> create(String prompt);
 
-    /** Gets a job, retrying transient failures as {@code retryPolicy} says. */
-    Mono<Job> get(String jobId, CallRetryPolicy retryPolicy);
+    /** Gets a job's current state. */
+    Mono<Job> get(String jobId);
 
     /** Sends a follow-up message to a job. Not idempotent. */
     Mono<Job> sendMessage(String jobId, String prompt);

@@ -1,15 +1,16 @@
 package dev.agentjobs.api;
 
-import java.time.Duration;
-
 /**
- * The server answered, but the body could not be used: not JSON, not the expected shape, or over the size cap.
+ * The server answered, but the body could not be used: not JSON, not the expected shape, or over the size
+ * cap. Transient: a GET is retried.
  */
-public class MalformedResponseException extends AgentJobsException {
+public final class MalformedResponseException extends AgentJobsException {
 
-    public MalformedResponseException(String message, String jobId, int httpStatus, String serverMessage, Duration retryAfter,
-              Throwable cause) {
-        super(message, jobId, httpStatus, serverMessage, retryAfter, cause);
+    private static final long serialVersionUID = 1L;
+
+    /** @param cause what the decoder reported, or {@code null} */
+    public MalformedResponseException(String message, String jobId, int httpStatus, Throwable cause) {
+        super(message, jobId, httpStatus, null, null, cause);
     }
 
     @Override

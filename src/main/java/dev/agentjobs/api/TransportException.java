@@ -1,15 +1,18 @@
 package dev.agentjobs.api;
 
-import java.time.Duration;
-
 /**
- * No usable response arrived: the connection could not be made, was reset, or the response did not arrive in time. {@link #httpStatus()} is 0.
+ * No usable response arrived: the connection could not be made, was reset, or the response did not arrive in
+ * time. {@link #httpStatus()} is 0. Transient: a GET is retried, and so is a create or a message when the
+ * connection provably failed before the request was written (otherwise it is an
+ * {@link OutcomeUnknownException}).
  */
-public class TransportException extends AgentJobsException {
+public final class TransportException extends AgentJobsException {
 
-    public TransportException(String message, String jobId, int httpStatus, String serverMessage, Duration retryAfter,
-              Throwable cause) {
-        super(message, jobId, httpStatus, serverMessage, retryAfter, cause);
+    private static final long serialVersionUID = 1L;
+
+    /** @param cause the network failure, or {@code null} */
+    public TransportException(String message, String jobId, Throwable cause) {
+        super(message, jobId, cause);
     }
 
     @Override

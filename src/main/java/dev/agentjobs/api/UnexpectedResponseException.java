@@ -1,15 +1,14 @@
 package dev.agentjobs.api;
 
-import java.time.Duration;
-
 /**
- * The server answered with a status the API does not document for this call (for example a 3xx or 418).
+ * The server answered with a status the API does not document for this call (a 3xx, which is never
+ * followed, or a 418, say). Not retried.
  */
-public class UnexpectedResponseException extends AgentJobsException {
+public final class UnexpectedResponseException extends AgentJobsException {
 
-    public UnexpectedResponseException(String message, String jobId, int httpStatus, String serverMessage, Duration retryAfter,
-              Throwable cause) {
-        super(message, jobId, httpStatus, serverMessage, retryAfter, cause);
+    private static final long serialVersionUID = 1L;
+
+    public UnexpectedResponseException(String message, String jobId, int httpStatus, String serverMessage) {
+        super(message, jobId, httpStatus, serverMessage, null, null);
     }
-
 }

@@ -1,9 +1,8 @@
 package dev.agentjobs.cli;
 
-import dev.agentjobs.api.DeadlineExceededException;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.OutcomeUnknownException;
-import dev.agentjobs.api.PollLimitExceededException;
+import dev.agentjobs.api.WatchLimitExceededException;
 import picocli.CommandLine;
 
 /**
@@ -57,7 +56,7 @@ final class ExitCodes {
         if (error instanceof OutcomeUnknownException) {
             return OUTCOME_UNKNOWN;
         }
-        if (error instanceof DeadlineExceededException || error instanceof PollLimitExceededException) {
+        if (error instanceof WatchLimitExceededException) {
             return DEADLINE;
         }
         // Any other AgentJobsException is an API or transport error; so, for want of a better number, is a

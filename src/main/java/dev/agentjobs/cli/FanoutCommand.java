@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.agentjobs.fanout.CreateRate;
 import dev.agentjobs.fanout.FanOut;
 import dev.agentjobs.fanout.FanOutOptions;
-import dev.agentjobs.fanout.FanOutProgress;
 import dev.agentjobs.fanout.FanOutResult;
 import dev.agentjobs.fanout.FanOutRun;
 import dev.agentjobs.fanout.JobLedger;
@@ -223,7 +222,7 @@ final class FanoutCommand implements Callable<Integer> {
                 if (e instanceof FanOutResult r) {
                     printResult(r, results);
                 } else {
-                    view.update((FanOutProgress) e);
+                    view.update((FanOutRun.Progress) e);
                 }
             }
         }

@@ -1,6 +1,6 @@
 package dev.agentjobs.cli;
 
-import dev.agentjobs.fanout.FanOutProgress;
+import dev.agentjobs.fanout.FanOutRun;
 import dev.agentjobs.fanout.PromptState;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -30,14 +30,14 @@ abstract class FanoutProgressView implements AutoCloseable {
     /** How often {@link #update} should be called. */
     abstract Duration period();
 
-    abstract void update(FanOutProgress p);
+    abstract void update(FanOutRun.Progress p);
 
     @Override
     public void close() {
     }
 
     /** The one-line form of a progress snapshot. */
-    static String counts(FanOutProgress p) {
+    static String counts(FanOutRun.Progress p) {
         StringBuilder sb = new StringBuilder();
         sb.append(p.completed()).append(" completed, ").append(p.active()).append(" active, ")
                 .append(p.pending() + p.creating()).append(" pending");
@@ -116,7 +116,7 @@ abstract class FanoutProgressView implements AutoCloseable {
         }
 
         @Override
-        void update(FanOutProgress p) {
+        void update(FanOutRun.Progress p) {
             if (p.total() == 0) {
                 return;   // The input is still being registered.
             }
@@ -135,7 +135,7 @@ abstract class FanoutProgressView implements AutoCloseable {
         }
 
         @Override
-        void update(FanOutProgress p) {
+        void update(FanOutRun.Progress p) {
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName("fanout").setInitialMax(p.total())
                         .setStyle(ProgressBarStyle.ASCII).hideEta().setUpdateIntervalMillis(500)

@@ -1,9 +1,9 @@
 package dev.agentjobs.cli;
 
 import dev.agentjobs.api.AgentJobsException;
-import dev.agentjobs.api.DeadlineExceededException;
 import dev.agentjobs.api.OutcomeUnknownException;
 import dev.agentjobs.api.TransportException;
+import dev.agentjobs.api.WatchLimitExceededException;
 import java.time.Duration;
 
 /**
@@ -77,15 +77,16 @@ final class Progress {
         String within = " within " + text(bound);
         return switch (stage) {
             case CREATE_SENT -> new OutcomeUnknownException("create: no answer" + within + "; the create may have"
-                    + " been sent, so a job may exist, but its id is unknown", null, 0, null, null, null);
+                    + " been sent, so a job may exist, but its id is unknown", null, null);
             case MESSAGE_SENT -> new OutcomeUnknownException("message to job " + TerminalText.abbreviate(jobId)
-                    + ": no answer" + within + "; it may have been sent", jobId, 0, null, null, null);
+                    + ": no answer" + within + "; it may have been sent", jobId, null);
             case JOB_KNOWN -> watching
-                    ? new DeadlineExceededException("job " + TerminalText.abbreviate(jobId) + ": no terminal status"
-                            + " within the deadline of " + text(bound), jobId, 0, null, null, null)
+                    ? new WatchLimitExceededException(WatchLimitExceededException.Limit.DEADLINE, jobId,
+                            "job " + TerminalText.abbreviate(jobId) + ": no terminal status within the deadline of "
+                                    + text(bound))
                     : new TransportException("job " + TerminalText.abbreviate(jobId) + ": no answer" + within,
-                            jobId, 0, null, null, null);
-            case NOTHING_SENT, FINISHED -> new TransportException("no answer" + within, jobId, 0, null, null, null);
+                            jobId, null);
+            case NOTHING_SENT, FINISHED -> new TransportException("no answer" + within, jobId, null);
         };
     }
 

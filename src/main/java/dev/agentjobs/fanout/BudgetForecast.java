@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * When the creates still to send may leave under a sliding-window budget: the estimate behind
- * {@link FanOutProgress#createTimeLeft()}, so 1,000 prompts at 100 per hour honestly say about ten hours.
+ * {@link FanOutRun.Progress#createTimeLeft()}, so 1,000 prompts at 100 per hour honestly say about ten hours.
  */
 final class BudgetForecast {
 

@@ -1,15 +1,16 @@
 package dev.agentjobs.fanout;
 
+import dev.agentjobs.api.AccessDeniedException;
 import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.ClientClosedException;
-import dev.agentjobs.api.ForbiddenException;
 import dev.agentjobs.api.InvalidRequestException;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobsApi;
 import dev.agentjobs.api.RateLimitedException;
 import dev.agentjobs.api.TransportException;
-import dev.agentjobs.api.UnauthorizedException;
 import dev.agentjobs.fanout.FanOutResult.ErrorKind;
+import dev.agentjobs.fanout.JobLedger.ClaimResult;
+import dev.agentjobs.internal.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
@@ -134,8 +135,7 @@ final class Creator {
             pausedUntilMillis = Math.max(pausedUntilMillis, nowMillis() + wait.toMillis());
             return ledger.releaseClaim(id, message, clock.get()).thenReturn(new Step(null, Duration.ZERO));
         }
-        if (e instanceof UnauthorizedException || e instanceof ForbiddenException
-                || e instanceof ClientClosedException) {
+        if (e instanceof AccessDeniedException || e instanceof ClientClosedException) {
             // The key is wrong for every prompt alike, or the client closed before sending (nothing left, so no
             // job exists): stop, and leave this one PENDING for a run with a good key or an open client.
             stopped = true;
@@ -169,7 +169,7 @@ final class Creator {
     }
 
     private Duration capped(Duration retryAfter) {
-        return retryAfter.compareTo(options.maxRefusalBackoff()) > 0 ? options.maxRefusalBackoff() : retryAfter;
+        return Backoff.clampRetryAfter(retryAfter, options.maxRefusalBackoff());
     }
 
     /** Until when creates wait after a refusal, or {@code null} when they do not. */
@@ -179,9 +179,9 @@ final class Creator {
     }
 
     private Duration nextBackoff() {
-        int n = Math.min(refusalsInARow++, 20);
-        Duration d = options.refusalBackoff().multipliedBy(1L << Math.min(n, 20));
-        return d.compareTo(options.maxRefusalBackoff()) > 0 ? options.maxRefusalBackoff() : d;
+        int n = refusalsInARow = Math.min(refusalsInARow + 1, 64);
+        return Duration.ofNanos(Backoff.exponential(options.refusalBackoff().toNanos(), 2, n,
+                options.maxRefusalBackoff().toNanos()));
     }
 
     private long nowMillis() {

@@ -1,5 +1,6 @@
 package dev.agentjobs.fanout;
 
+import dev.agentjobs.internal.Checks;
 import dev.agentjobs.poll.PollPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -148,11 +149,7 @@ public final class FanOutOptions {
 
         /** The project id; by default the client's ({@code AgentJobsClient.projectId()}). */
         public Builder project(String value) {
-            Objects.requireNonNull(value, "project");
-            if (value.isBlank()) {
-                throw new IllegalArgumentException("project must not be blank");
-            }
-            this.project = value;
+            this.project = Checks.requireId("project", value);
             return this;
         }
 
@@ -198,7 +195,7 @@ public final class FanOutOptions {
         /**
          * The wait after a refused create when the server named none (30 s by default), doubling per refusal in
          * a row up to {@code max} (10 min by default). A {@code Retry-After} wins over the backoff, capped at
-         * {@code max} too; while creates wait, {@link FanOutProgress#createsPausedUntil()} says until when.
+         * {@code max} too; while creates wait, {@link FanOutRun.Progress#createsPausedUntil()} says until when.
          */
         public Builder refusalBackoff(Duration first, Duration max) {
             Objects.requireNonNull(first, "refusalBackoff");

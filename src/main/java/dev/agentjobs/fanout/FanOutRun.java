@@ -1,16 +1,15 @@
 package dev.agentjobs.fanout;
 
+import dev.agentjobs.api.AccessDeniedException;
 import dev.agentjobs.api.AgentJobsClient;
-import dev.agentjobs.api.DeadlineExceededException;
-import dev.agentjobs.api.ForbiddenException;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.JobsApi;
-import dev.agentjobs.api.PollLimitExceededException;
-import dev.agentjobs.api.UnauthorizedException;
+import dev.agentjobs.api.WatchLimitExceededException;
 import dev.agentjobs.fanout.FanOutResult.ErrorKind;
+import dev.agentjobs.internal.http.ClientScope;
 import dev.agentjobs.poll.JobWatcher;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +17,7 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -65,7 +65,7 @@ public final class FanOutRun {
         this.project = project;
         AgentJobsClient client = api instanceof AgentJobsClient c ? c : null;
         this.scheduler = options.scheduler() != null ? options.scheduler()
-                : client != null ? client.scheduler() : Schedulers.parallel();
+                : client != null ? ClientScope.of(client).scheduler() : Schedulers.parallel();
         JobWatcher.Builder wb = client != null ? JobWatcher.builder(client) : JobWatcher.builder(api);
         wb.policy(options.pollPolicy());
         if (options.scheduler() != null) {
@@ -83,7 +83,7 @@ public final class FanOutRun {
      * The results: one per prompt that ends in this run (terminal, or {@code IN_DOUBT}, including prompts a
      * stopped run left {@code CREATING}), as each ends, in no particular order. Completes when every prompt of
      * the input is settled; fails with a {@link LedgerException} when the ledger refuses the input (nothing is
-     * sent then), or with the {@code UnauthorizedException}/{@code ForbiddenException} that stopped creating.
+     * sent then), or with the {@code AccessDeniedException} that stopped creating.
      * May be subscribed once.
      */
     public Flux<FanOutResult> results() {
@@ -116,7 +116,7 @@ public final class FanOutRun {
      * Reading counts costs one ledger query: a period of a second or more suits a bar, and any period a metrics
      * registry.
      */
-    public Flux<FanOutProgress> progress(Duration period) {
+    public Flux<Progress> progress(Duration period) {
         if (period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("period must be positive, was " + period);
         }
@@ -128,7 +128,7 @@ public final class FanOutRun {
     }
 
     /** The counts now. */
-    public Mono<FanOutProgress> snapshot() {
+    public Mono<Progress> snapshot() {
         return Mono.defer(() -> {
             Instant now = now();
             CreateRate rate = options.createRate();
@@ -139,7 +139,7 @@ public final class FanOutRun {
                         long toSend = counts.getOrDefault(PromptState.PENDING, 0L)
                                 + (options.retryInDoubt() ? counts.getOrDefault(PromptState.IN_DOUBT, 0L) : 0L);
                         Duration left = BudgetForecast.timeLeft(t.getT2(), rate, toSend, now);
-                        return FanOutProgress.of(counts, rate.isUnlimited() ? 0 : t.getT2().size(), left,
+                        return Progress.of(counts, rate.isUnlimited() ? 0 : t.getT2().size(), left,
                                 creator.pausedUntil(), now);
                     });
         });
@@ -208,12 +208,13 @@ public final class FanOutRun {
             return ledger.markFinished(customId, state, job.prLink(), null, now())
                     .then(Mono.fromSupplier(() -> new FanOutResult(customId, jobId, state, job.prLink(), null, null,
                             attemptedAt)));
-        }).onErrorResume(e -> !(e instanceof LedgerException || e instanceof UnauthorizedException
-                || e instanceof ForbiddenException || e instanceof IllegalStateException), e -> {
+        }).onErrorResume(e -> !(e instanceof LedgerException || e instanceof AccessDeniedException
+                || e instanceof IllegalStateException), e -> {
             // The watch ended on our side of the contract. A bad key, a closed client and a failing ledger end
             // the run instead, leaving the prompt CREATED for the next run to watch again.
-            ErrorKind kind = e instanceof DeadlineExceededException ? ErrorKind.DEADLINE_EXCEEDED
-                    : e instanceof PollLimitExceededException ? ErrorKind.POLL_LIMIT
+            ErrorKind kind = e instanceof WatchLimitExceededException limit
+                    ? (limit.limit() == WatchLimitExceededException.Limit.DEADLINE ? ErrorKind.DEADLINE_EXCEEDED
+                            : ErrorKind.POLL_LIMIT)
                     : e instanceof JobNotFoundException ? ErrorKind.JOB_NOT_FOUND : ErrorKind.OTHER;
             String message = String.valueOf(e.getMessage());
             return ledger.markFinished(customId, PromptState.ERROR, null, kind.reason(message), now())
@@ -230,5 +231,65 @@ public final class FanOutRun {
     Instant now() {
         return options.clock() != null ? options.clock().instant()
                 : Instant.ofEpochMilli(scheduler.now(TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Counts of a fan-out's prompts by state, read from its ledger, with the create budget's view of what is left:
+     * for a progress bar or a metrics registry.
+     *
+     * <pre>{@code
+     * run.progress(Duration.ofSeconds(5)).subscribe(p ->
+     *         log.info("{}/{} done, {} active, {} creates in the last hour, about {} of creating left",
+     *                 p.done(), p.total(), p.active(), p.createsInWindow(), p.createTimeLeft()));
+     * }</pre>
+     *
+     * @param pending         prompts waiting for their create
+     * @param creating        creates claimed and not answered yet
+     * @param active          jobs created and not ended ({@code CREATED})
+     * @param completed       jobs ended {@code completed}
+     * @param failed          jobs ended {@code failed}
+     * @param archived        jobs ended {@code archived}
+     * @param inDoubt         creates whose outcome is unknown
+     * @param rejected        prompts the server refused as invalid
+     * @param errors          prompts ended on our side (deadline, poll cap, job gone)
+     * @param createsInWindow creates counted in the budget's current window (the last hour by default)
+     * @param createTimeLeft  how long until the last create still to send may leave, by the budget alone (zero when
+     *                        the budget holds nothing back); jobs still take their own time after that
+     * @param createsPausedUntil until when creates wait because the server refused one (a 429, its
+     *                        {@code Retry-After} capped at {@link FanOutOptions#maxRefusalBackoff()}), or {@code null}
+     *                        when they do not wait for that
+     * @param at              when these counts were read
+     */
+    public record Progress(long pending, long creating, long active, long completed, long failed, long archived,
+                           long inDoubt, long rejected, long errors, int createsInWindow, Duration createTimeLeft,
+                           Instant createsPausedUntil, Instant at) {
+
+        public Progress {
+            Objects.requireNonNull(createTimeLeft, "createTimeLeft");
+            Objects.requireNonNull(at, "at");
+        }
+
+        /** Progress from a ledger's {@link JobLedger#counts()}. */
+        static Progress of(Map<PromptState, Long> counts, int createsInWindow, Duration createTimeLeft,
+                           Instant createsPausedUntil, Instant at) {
+            return new Progress(n(counts, PromptState.PENDING), n(counts, PromptState.CREATING),
+                    n(counts, PromptState.CREATED), n(counts, PromptState.COMPLETED), n(counts, PromptState.FAILED),
+                    n(counts, PromptState.ARCHIVED), n(counts, PromptState.IN_DOUBT), n(counts, PromptState.REJECTED),
+                    n(counts, PromptState.ERROR), createsInWindow, createTimeLeft, createsPausedUntil, at);
+        }
+
+        private static long n(Map<PromptState, Long> counts, PromptState state) {
+            return counts.getOrDefault(state, 0L);
+        }
+
+        /** Every prompt in the ledger. */
+        public long total() {
+            return pending + creating + active + done() + inDoubt;
+        }
+
+        /** Prompts in a terminal state. */
+        public long done() {
+            return completed + failed + archived + rejected + errors;
+        }
     }
 }

@@ -24,12 +24,12 @@ import reactor.core.publisher.Mono;
  * monitor held for the microseconds a map update takes (no I/O, no parking), so it is safe on an event loop.
  *
  * <pre>{@code
- * JobLedger ledger = new InMemoryJobLedger();
+ * JobLedger ledger = JobLedger.inMemory();
  * ledger.register("my-project", List.of(new PromptInput("1", "Fix the typo"))).block();
  * ledger.claimForCreate("1", CreateRate.DEFAULT, false, Instant.now()).block().outcome();   // CLAIMED
  * }</pre>
  */
-public final class InMemoryJobLedger implements JobLedger {
+final class InMemoryJobLedger implements JobLedger {
 
     private final Clock clock;
     // Insertion order is registration order; re-putting a key keeps its place.
@@ -38,13 +38,8 @@ public final class InMemoryJobLedger implements JobLedger {
     private final Map<String, List<Instant>> createLog = new HashMap<>();
     private boolean closed;
 
-    /** A ledger whose registration times come from the system clock. */
-    public InMemoryJobLedger() {
-        this(Clock.systemUTC());
-    }
-
     /** A ledger whose registration times come from {@code clock} (the other methods take their time). */
-    public InMemoryJobLedger(Clock clock) {
+    InMemoryJobLedger(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

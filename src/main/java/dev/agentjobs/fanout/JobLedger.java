@@ -1,8 +1,10 @@
 package dev.agentjobs.fanout;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -26,8 +28,8 @@ import reactor.core.publisher.Mono;
  * <p>The contract is written so that several processes can share one ledger (a later PostgreSQL
  * implementation): work is taken by {@link #claimForCreate claims} that succeed for one claimer only, the
  * create budget is checked and spent inside the claim, and a job id alone is enough to resume a prompt. The
- * embedded implementation is {@code SqliteJobLedger}; {@code InMemoryJobLedger} keeps the same contract
- * without durability, for tests and measurements.
+ * embedded implementation is {@code SqliteJobLedger}; {@link #inMemory()} keeps the same contract without
+ * durability, for tests and measurements.
  *
  * <pre>{@code
  * try (JobLedger ledger = SqliteJobLedger.open(Path.of("prompts.ledger.db"))) {
@@ -52,6 +54,26 @@ import reactor.core.publisher.Mono;
  * prompt can have.
  */
 public interface JobLedger extends AutoCloseable {
+
+    /**
+     * A ledger in memory, with registration times from the system clock: the same contract without durability,
+     * for tests, measurements and the benchmark's baseline (a crash loses everything, so a real fan-out uses
+     * {@code SqliteJobLedger}). Thread-safe and non-blocking: each operation runs on the subscriber's thread
+     * under a monitor held for the microseconds a map update takes, so it is safe on an event loop.
+     *
+     * <pre>{@code
+     * JobLedger ledger = JobLedger.inMemory();
+     * ledger.register("my-project", List.of(new PromptInput("1", "Fix the typo"))).block();
+     * }</pre>
+     */
+    static JobLedger inMemory() {
+        return new InMemoryJobLedger(Clock.systemUTC());
+    }
+
+    /** {@link #inMemory()} with registration times from {@code clock} (the other methods take their time). */
+    static JobLedger inMemory(Clock clock) {
+        return new InMemoryJobLedger(clock);
+    }
 
     /**
      * Adds the prompts not in the ledger yet as {@code PENDING} in {@code project}, in the given order; a
@@ -170,4 +192,53 @@ public interface JobLedger extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * The answer to {@link #claimForCreate}: whether the caller may send the create now, and with
+     * {@link Outcome#CLAIMED} the claimed row itself, so that the caller needs no second read for the prompt text.
+     *
+     * @param outcome   what happened
+     * @param notBefore with {@link Outcome#OVER_BUDGET}, the earliest time the project's budget has room again;
+     *                  else {@code null}
+     * @param claimed   with {@link Outcome#CLAIMED}, the row as the claim left it ({@code CREATING}, attempts counted,
+     *                  attempted at the claim's time); else {@code null}
+     */
+    record ClaimResult(Outcome outcome, Instant notBefore, PromptRecord claimed) {
+
+        /** What a claim ended as. */
+        public enum Outcome {
+            /** The prompt is now {@code CREATING} and counted in the budget, durably: send the create. */
+            CLAIMED,
+            /** The prompt is not in a claimable state (another claimer took it, or it moved on): skip it. */
+            NOT_CLAIMABLE,
+            /** The project's create budget is spent until {@link #notBefore()}: nothing was written. */
+            OVER_BUDGET
+        }
+
+        public ClaimResult {
+            Objects.requireNonNull(outcome, "outcome");
+            if ((outcome == Outcome.OVER_BUDGET) != (notBefore != null)) {
+                throw new IllegalArgumentException("notBefore is set exactly for OVER_BUDGET, was " + outcome
+                        + " with " + notBefore);
+            }
+            if ((outcome == Outcome.CLAIMED) != (claimed != null)) {
+                throw new IllegalArgumentException("claimed is set exactly for CLAIMED, was " + outcome + " with "
+                        + claimed);
+            }
+            if (claimed != null && claimed.state() != PromptState.CREATING) {
+                throw new IllegalArgumentException("a claimed row is CREATING, was " + claimed.state());
+            }
+        }
+
+        public static final ClaimResult NOT_CLAIMABLE = new ClaimResult(Outcome.NOT_CLAIMABLE, null, null);
+
+        /** The prompt was claimed: {@code row} is its {@code CREATING} row. */
+        public static ClaimResult claimed(PromptRecord row) {
+            return new ClaimResult(Outcome.CLAIMED, null, Objects.requireNonNull(row, "row"));
+        }
+
+        public static ClaimResult overBudget(Instant notBefore) {
+            return new ClaimResult(Outcome.OVER_BUDGET, Objects.requireNonNull(notBefore, "notBefore"), null);
+        }
+    }
 }

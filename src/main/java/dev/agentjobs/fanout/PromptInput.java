@@ -1,6 +1,6 @@
 package dev.agentjobs.fanout;
 
-import java.util.Objects;
+import dev.agentjobs.internal.Checks;
 
 /**
  * One prompt to fan out and the key it is known by ({@code custom_id}, the batch APIs' convention). The key
@@ -16,13 +16,12 @@ import java.util.Objects;
 public record PromptInput(String customId, String prompt) {
 
     public PromptInput {
-        Objects.requireNonNull(customId, "customId");
-        Objects.requireNonNull(prompt, "prompt");
-        if (customId.isBlank()) {
-            throw new IllegalArgumentException("customId must not be blank");
-        }
-        if (prompt.isEmpty()) {
-            throw new IllegalArgumentException("prompt of '" + customId + "' must not be empty");
+        Checks.requireId("customId", customId);
+        try {
+            Checks.requirePrompt(prompt);
+        } catch (IllegalArgumentException e) {
+            // Named by its custom id: in a file of 10,000 prompts the plain message would not say which one.
+            throw new IllegalArgumentException(e.getMessage() + " (custom id '" + customId + "')", e);
         }
     }
 }

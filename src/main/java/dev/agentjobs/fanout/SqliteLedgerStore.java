@@ -1,5 +1,6 @@
 package dev.agentjobs.fanout;
 
+import dev.agentjobs.fanout.JobLedger.ClaimResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

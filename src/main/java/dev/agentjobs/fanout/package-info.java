@@ -5,7 +5,7 @@
  * creates a job twice) and the per-project create log the sliding rate budget is rebuilt from; the SSE gateway
  * keeps its jobs in the same SPI, including the ones it only watches by id.
  * {@link dev.agentjobs.fanout.SqliteJobLedger} is the embedded implementation (one WAL file, one writer thread
- * with group commit); {@link dev.agentjobs.fanout.InMemoryJobLedger} keeps the same contract without
+ * with group commit); {@link dev.agentjobs.fanout.JobLedger#inMemory()} keeps the same contract without
  * durability, for tests and measurements. The rules both apply live in one package-private class, so they
  * cannot drift apart.
  */

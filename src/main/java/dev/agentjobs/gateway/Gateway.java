@@ -5,6 +5,7 @@ import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.fanout.JobLedger;
 import dev.agentjobs.fanout.PromptState;
 import dev.agentjobs.fanout.PromptSummary;
+import dev.agentjobs.internal.http.ClientScope;
 import dev.agentjobs.poll.JobWatcher;
 import dev.agentjobs.poll.PollPolicy;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -65,9 +67,12 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(Builder b, Settings settings) {
         ObservedApi api = new ObservedApi(b.client);
-        AgentJobsListener clientListener = b.client.listener();
-        this.watcher = JobWatcher.builder(api).policy(b.policy).scheduler(b.client.scheduler())
-                .clock(b.client.clock()).breakerName(b.client.baseUrl() + " " + b.client.projectId())
+        ClientScope scope = ClientScope.of(b.client);
+        AgentJobsListener clientListener = scope.listener();
+        Clock clock = scope.clock();
+        // The client's own breaker: the gateway's polls and any other watcher's on this client share it.
+        this.watcher = JobWatcher.builder(api).policy(b.policy).scheduler(scope.scheduler()).clock(clock)
+                .circuitBreakerRegistry(scope.breakers()).breakerName(scope.breakerName())
                 .listener(new AgentJobsListener() {
                     @Override
                     public void pollDeferred(String jobId, Duration delay, Throwable cause) {
@@ -77,7 +82,7 @@ public final class Gateway implements AutoCloseable {
                 }).build();
         String epoch = newEpoch();
         GatewayLedger ledger = b.ledger == null ? null
-                : new GatewayLedger(b.ledger, b.client.projectId(), b.client.clock(), epoch);
+                : new GatewayLedger(b.ledger, b.client.projectId(), clock, epoch);
         this.hub = new JobHub(watcher, epoch, settings.feedHistory(), settings.subscriberQueue(),
                 settings.maxJobs(), ledger);
         api.hub(hub);
@@ -90,7 +95,7 @@ public final class Gateway implements AutoCloseable {
                 }
             }
         }
-        this.routes = new Routes(settings, hub, new Auth(b.tokens, b.sessionTtl, b.client.clock()), new Dashboard(),
+        this.routes = new Routes(settings, hub, new Auth(b.tokens, b.sessionTtl, clock), new Dashboard(),
                 Schedulers.parallel(), ledger == null ? "in-memory (no ledger: a restart forgets the jobs)"
                         : "ledger (jobs created or looked up here are listed and watched again after a restart)");
         this.loops = LoopResources.create("agentjobs-gateway", b.eventLoopThreads, true);

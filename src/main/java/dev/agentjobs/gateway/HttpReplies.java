@@ -3,6 +3,7 @@ package dev.agentjobs.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentjobs.internal.Checks;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
@@ -91,10 +92,11 @@ final class HttpReplies {
         if (p == null || !p.isTextual()) {
             throw new Refused(400, "\"prompt\" must be a string");
         }
-        if (p.textValue().isEmpty()) {
-            throw new Refused(400, "prompt must hold at least one character");
+        try {
+            return Checks.requirePrompt(p.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new Refused(400, e.getMessage());
         }
-        return p.textValue();
     }
 
     static void requireJson(HttpServerRequest req) {

@@ -1,5 +1,6 @@
 package dev.agentjobs.gateway;
 
+import dev.agentjobs.api.AgentJobsClient;
 import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobsApi;
@@ -7,16 +8,17 @@ import java.time.Duration;
 import reactor.core.publisher.Mono;
 
 /**
- * The client as the gateway's watcher sees it: the same calls, plus a word to the hub each time a poll is
- * answered or put off, which is how followers learn that the job is being retried and when that is over. The hub
- * is set once, after the watcher it needs was built and before any watch starts.
+ * The client as the gateway's watcher sees it: the same calls (a poll is one attempt: the watch's schedule and
+ * breaker decide what follows a failure), plus a word to the hub each time a poll is answered or put off, which
+ * is how followers learn that the job is being retried and when that is over. The hub is set once, after the
+ * watcher it needs was built and before any watch starts.
  */
 final class ObservedApi implements JobsApi {
 
-    private final JobsApi delegate;
+    private final AgentJobsClient delegate;
     private volatile JobHub hub;
 
-    ObservedApi(JobsApi delegate) {
+    ObservedApi(AgentJobsClient delegate) {
         this.delegate = delegate;
     }
 
@@ -38,8 +40,8 @@ final class ObservedApi implements JobsApi {
     }
 
     @Override
-    public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
-        return delegate.get(jobId, retryPolicy).doOnNext(job -> {
+    public Mono<Job> get(String jobId) {
+        return delegate.get(jobId, CallRetryPolicy.none()).doOnNext(job -> {
             JobHub h = hub;
             if (h != null) {
                 h.answered(jobId);

@@ -1,14 +1,12 @@
 package dev.agentjobs.gateway;
 
+import dev.agentjobs.api.AccessDeniedException;
 import dev.agentjobs.api.AgentJobsException;
-import dev.agentjobs.api.DeadlineExceededException;
-import dev.agentjobs.api.ForbiddenException;
 import dev.agentjobs.api.InvalidRequestException;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.OutcomeUnknownException;
-import dev.agentjobs.api.PollLimitExceededException;
 import dev.agentjobs.api.RateLimitedException;
-import dev.agentjobs.api.UnauthorizedException;
+import dev.agentjobs.api.WatchLimitExceededException;
 
 /**
  * Maps what went wrong upstream to the status and message a gateway client gets. Messages are fixed texts
@@ -38,7 +36,7 @@ final class UpstreamErrors {
             return new Mapped(502, "the API's answer was lost: the request may or may not have taken effect;"
                     + " check GET /jobs before sending it again");
         }
-        if (error instanceof UnauthorizedException || error instanceof ForbiddenException) {
+        if (error instanceof AccessDeniedException) {
             return new Mapped(502, "the API refused the gateway's credentials");
         }
         if (error instanceof AgentJobsException || error instanceof IllegalStateException) {
@@ -49,11 +47,11 @@ final class UpstreamErrors {
 
     /** Why a watch ended, for an {@code error} event. */
     static String describe(Throwable error) {
-        if (error instanceof DeadlineExceededException) {
-            return "the gateway's watch deadline passed; reconnect to watch again";
-        }
-        if (error instanceof PollLimitExceededException) {
-            return "the gateway's poll cap was reached; reconnect to watch again";
+        if (error instanceof WatchLimitExceededException e) {
+            return switch (e.limit()) {
+                case DEADLINE -> "the gateway's watch deadline passed; reconnect to watch again";
+                case MAX_POLLS -> "the gateway's poll cap was reached; reconnect to watch again";
+            };
         }
         return map(error).message();
     }

@@ -53,6 +53,17 @@ public final class Checks {
         return value;
     }
 
+    /**
+     * A jitter fraction, within [0, 1): the delay is drawn within {@code (1 - jitter)} to {@code (1 + jitter)}
+     * times nominal. Below 1 so that no draw can make a delay of 0, a retry or poll storm at once.
+     */
+    public static double requireJitter(String name, double value) {
+        if (!(value >= 0.0 && value < 1.0)) {
+            throw new IllegalArgumentException(name + " must be within [0, 1), was " + value);
+        }
+        return value;
+    }
+
     /** An int within {@code [min, max]}. */
     public static int requireWithin(String name, int value, int min, int max) {
         if (value < min || value > max) {

@@ -1,12 +1,10 @@
 package dev.agentjobs.poll;
 
 import dev.agentjobs.api.AgentJobsException;
-import dev.agentjobs.api.CallRetryPolicy;
-import dev.agentjobs.api.DeadlineExceededException;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobStatus;
-import dev.agentjobs.api.PollLimitExceededException;
+import dev.agentjobs.api.WatchLimitExceededException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
@@ -155,8 +153,8 @@ final class JobLoop extends LatestFanout implements Runnable {
     @Override
     public void run() {
         if (deadlinePassed()) {
-            finish(new DeadlineExceededException("job '" + jobId + "': no terminal status within the deadline of "
-                    + engine.policy.deadline(), jobId, 0, null, null, null));
+            finish(new WatchLimitExceededException(WatchLimitExceededException.Limit.DEADLINE, jobId,
+                    "job '" + jobId + "': no terminal status within the deadline of " + engine.policy.deadline()));
             return;
         }
         Poll poll;
@@ -172,7 +170,7 @@ final class JobLoop extends LatestFanout implements Runnable {
         // Published before subscribing: an answer that comes back at once (an open breaker's) sets the next
         // timer as the pending step, and must not be overwritten by this finished request afterwards.
         pending = poll;
-        engine.api.get(jobId, CallRetryPolicy.none())
+        engine.api.get(jobId)
                 .transformDeferred(CircuitBreakerOperator.of(engine.breaker))
                 .subscribe(poll);
         if (isStopped()) {
@@ -400,8 +398,8 @@ final class JobLoop extends LatestFanout implements Runnable {
     private boolean pollLimitHit() {
         long max = engine.policy.maxPolls();
         if (max > 0 && polls >= max) {
-            finish(new PollLimitExceededException("job '" + jobId + "': no terminal status within the cap of "
-                    + max + " polls", jobId, 0, null, null, null));
+            finish(new WatchLimitExceededException(WatchLimitExceededException.Limit.MAX_POLLS, jobId,
+                    "job '" + jobId + "': no terminal status within the cap of " + max + " polls"));
             return true;
         }
         return false;

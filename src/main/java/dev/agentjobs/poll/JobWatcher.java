@@ -6,16 +6,19 @@ import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobsApi;
 import dev.agentjobs.api.OutcomeUnknownException;
+import dev.agentjobs.internal.Breakers;
+import dev.agentjobs.internal.Checks;
+import dev.agentjobs.internal.SchedulerClock;
+import dev.agentjobs.internal.http.ClientScope;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -39,70 +42,88 @@ import reactor.core.scheduler.Schedulers;
  * Job done = watcher.awaitTerminal("job_123").block();   // resume from a saved id
  * }</pre>
  *
+ * <p><b>Lifecycle.</b> A watcher is cheap and {@link AutoCloseable}: one per request is fine. Everything
+ * per project lives in the client, not in the watcher: all watchers built on one client poll through the
+ * client's one circuit breaker (so one that sees the API down holds back the others) and, for an adaptive
+ * policy, learn into the client's one duration model, unless the builder is given others. A watcher holds
+ * nothing of its client while it has no running watch, so one that is dropped without being closed is
+ * collected like any object. {@link #close()} ends its running watches at once and never blocks;
+ * {@link #closeGracefully()} is the same as a {@code Mono}. Closing the client ends the watches of every
+ * watcher built on it.
+ *
+ * <pre>{@code
+ * try (JobWatcher perRequest = JobWatcher.builder(client).build()) {
+ *     Job job = perRequest.awaitTerminal(id).block(Duration.ofMinutes(30));
+ * }
+ * }</pre>
+ *
  * <p>A terminal {@code failed} or {@code archived} is an event, not an error. Errors are what went wrong on
- * this side of the contract: {@link dev.agentjobs.api.DeadlineExceededException},
- * {@link dev.agentjobs.api.PollLimitExceededException}, {@link dev.agentjobs.api.JobNotFoundException},
- * {@link dev.agentjobs.api.UnauthorizedException}, {@link dev.agentjobs.api.ForbiddenException}, and
+ * this side of the contract: {@link dev.agentjobs.api.WatchLimitExceededException} (deadline or poll cap),
+ * {@link dev.agentjobs.api.JobNotFoundException}, {@link dev.agentjobs.api.AccessDeniedException}, and
  * {@link dev.agentjobs.api.OutcomeUnknownException} from a create or message. Transient poll failures
  * (transport, timeouts, 5xx, 429) never end a watch: they put the next poll off.
  */
-public final class JobWatcher implements Disposable {
+public final class JobWatcher implements Disposable, AutoCloseable {
 
     private final WatchEngine engine;
     private final JobsApi api;
-    private final Disposable closeHook;
 
     private JobWatcher(Builder b) {
         Scheduler scheduler = b.scheduler != null ? b.scheduler : Schedulers.parallel();
         Clock clock = b.clock != null ? b.clock : new SchedulerClock(scheduler);
-        CircuitBreakerRegistry registry = b.breakers != null ? b.breakers
-                : CircuitBreakerRegistry.of(defaultBreakerConfig(new SchedulerClock(scheduler)));
+        CircuitBreaker breaker;
+        if (b.breakers != null) {
+            breaker = b.breakers.circuitBreaker(b.breakerName);
+        } else if (b.client != null) {
+            breaker = b.client.breakers().circuitBreaker(b.breakerName);
+        } else {
+            breaker = CircuitBreaker.of(b.breakerName, defaultBreakerConfig(new SchedulerClock(scheduler)));
+        }
+        DurationModel model = b.durationModel;
+        if (model == null && b.client != null && b.policy.isAdaptive()) {
+            model = b.client.shared(DurationModel.class, DurationModel::learning);
+        }
         this.api = b.api;
-        this.engine = new WatchEngine(b.api, b.policy, scheduler, clock, b.listener,
-                registry.circuitBreaker(b.breakerName), b.random, b.durationModel);
-        // Closing the client stops its event loop and with it every poll timer: end the watches instead of
-        // leaving their subscribers waiting forever.
-        this.closeHook = b.clientClosing == null ? Disposables.disposed() : b.clientClosing.subscribe(null, null,
-                () -> engine.close(new IllegalStateException("the client was closed")));
+        this.engine = new WatchEngine(b.api, b.policy, scheduler, clock, b.listener, breaker, b.random, model,
+                b.client);
     }
 
     /**
-     * A builder over a client: polls run on the client's scheduler (its event loop), events are stamped by
-     * its clock, and the breaker is named after its base URL and project.
+     * A builder over a client: polls run on the client's scheduler (its event loop), one attempt each, events
+     * are stamped by its clock, and polls go through the client's breaker for its base URL and project, shared
+     * with every other watcher on the client.
      */
     public static Builder builder(AgentJobsClient client) {
         Objects.requireNonNull(client, "client");
-        Builder b = new Builder(client).scheduler(client.scheduler()).clock(client.clock())
-                .listener(client.listener()).breakerName(client.baseUrl() + " " + client.projectId());
-        b.clientClosing = client.onClose();
+        ClientScope scope = ClientScope.of(client);
+        Builder b = new Builder(new SingleAttemptPolls(client, scope)).scheduler(scope.scheduler())
+                .clock(scope.clock()).listener(scope.listener()).breakerName(scope.breakerName());
+        b.client = scope;
         return b;
     }
 
     /**
      * A builder over any {@link JobsApi}, an in-process fake for instance. Unless set, polls run on
-     * {@link Schedulers#parallel()} and events are stamped with that scheduler's time.
+     * {@link Schedulers#parallel()}, events are stamped with that scheduler's time, and the watcher has a
+     * breaker of its own.
      */
     public static Builder builder(JobsApi api) {
         return new Builder(Objects.requireNonNull(api, "api"));
     }
 
     /**
-     * The breaker configuration used when no registry is given: opens when half of the last 50 polls (20 at
-     * least) failed transiently, stays open 15 s, then lets 5 trial polls through. Only transient failures
-     * count (a 404 is an answer, not an outage); stack traces are off so 100k deferred polls stay cheap.
+     * The breaker configuration of a client's breaker, and of a watcher's own when it has no client: opens
+     * when half of the last 50 polls (20 at least) failed transiently, stays open 15 s, then lets 5 trial
+     * polls through. Only transient failures count (a 404 is an answer, not an outage); stack traces are off
+     * so 100k deferred polls stay cheap.
+     *
+     * <pre>{@code
+     * CircuitBreakerRegistry appWide = CircuitBreakerRegistry.of(JobWatcher.defaultBreakerConfig(Clock.systemUTC()));
+     * JobWatcher.builder(client).circuitBreakerRegistry(appWide).build();
+     * }</pre>
      */
     public static CircuitBreakerConfig defaultBreakerConfig(Clock clock) {
-        return CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(50)
-                .minimumNumberOfCalls(20)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(15))
-                .permittedNumberOfCallsInHalfOpenState(5)
-                .recordException(WatchEngine::isTransient)
-                .writableStackTraceEnabled(false)
-                .clock(clock)
-                .build();
+        return Breakers.defaultConfig(clock);
     }
 
     /**
@@ -116,7 +137,7 @@ public final class JobWatcher implements Disposable {
         return api.create(prompt).flatMapMany(job -> {
             if (job.id() == null) {
                 return Flux.error(new OutcomeUnknownException("create: the job was created but the response holds"
-                        + " no id to watch it by", null, 0, null, null, null));
+                        + " no id to watch it by", null, null));
             }
             JobEvent created = new JobEvent(JobEvent.Kind.CREATED, job, null, engine.clock.instant());
             return engine.attach(job.id(), engine.firstPollDelayMillis(job), job, created, false);
@@ -197,13 +218,32 @@ public final class JobWatcher implements Disposable {
     }
 
     /**
-     * Stops every poll loop; their subscribers, and any later subscriber, get an {@link IllegalStateException}.
-     * The client stays open. Closing the client does the same to every watcher built on it.
+     * Ends every running watch at once: their subscribers, and any later subscriber, get an
+     * {@link IllegalStateException}. Never blocks (the poll in flight, if any, is cancelled, not waited
+     * for), so any thread may call it; idempotent. The client stays open. Closing the client does the same to
+     * every watcher built on it.
      */
     @Override
+    public void close() {
+        engine.close(new IllegalStateException("the job watcher was closed"));
+    }
+
+    /**
+     * {@link #close()} as a {@code Mono} for a reactive shutdown; completes once every poll loop has
+     * stopped.
+     *
+     * <pre>{@code
+     * watcher.closeGracefully().then(client.closeGracefully()).subscribe();
+     * }</pre>
+     */
+    public Mono<Void> closeGracefully() {
+        return Mono.fromRunnable(this::close);
+    }
+
+    /** Same as {@link #close()}. */
+    @Override
     public void dispose() {
-        closeHook.dispose();
-        engine.close(new IllegalStateException("the job watcher was disposed"));
+        close();
     }
 
     @Override
@@ -216,9 +256,7 @@ public final class JobWatcher implements Disposable {
     }
 
     private static void requireId(String jobId) {
-        if (jobId == null || jobId.isBlank()) {
-            throw new IllegalArgumentException("jobId must not be null, empty or blank, was '" + jobId + "'");
-        }
+        Checks.requireId("jobId", jobId);
     }
 
     /** Settings of a {@link JobWatcher}. */
@@ -231,7 +269,7 @@ public final class JobWatcher implements Disposable {
         private CircuitBreakerRegistry breakers;
         private String breakerName = "agentjobs";
         private RandomGenerator random = new ThreadLocalRandomGenerator();
-        private Mono<Void> clientClosing;
+        private ClientScope client;
         private DurationModel durationModel;
 
         private Builder(JobsApi api) {
@@ -263,8 +301,9 @@ public final class JobWatcher implements Disposable {
         }
 
         /**
-         * Where the breaker comes from (shared with the rest of an application, for instance); by default a
-         * private registry with {@link #defaultBreakerConfig}.
+         * Where the breaker comes from (shared with the rest of an application, for instance); by default the
+         * client's own registry, or a breaker of this watcher's own with {@link #defaultBreakerConfig} when it
+         * was built over a plain {@link JobsApi}.
          */
         public Builder circuitBreakerRegistry(CircuitBreakerRegistry value) {
             this.breakers = Objects.requireNonNull(value, "circuitBreakerRegistry");
@@ -273,11 +312,7 @@ public final class JobWatcher implements Disposable {
 
         /** The breaker's name in the registry; by default the client's base URL and project id. */
         public Builder breakerName(String value) {
-            Objects.requireNonNull(value, "breakerName");
-            if (value.isBlank()) {
-                throw new IllegalArgumentException("breakerName must not be blank");
-            }
-            this.breakerName = value;
+            this.breakerName = Checks.requireId("breakerName", value);
             return this;
         }
 
@@ -288,8 +323,9 @@ public final class JobWatcher implements Disposable {
         }
 
         /**
-         * The model an adaptive policy ({@link PollPolicy#adaptive}) plans with and learns into; by default a new,
-         * empty one per watcher. Pass one to share what is learned between watchers of the same API endpoint and
+         * The model an adaptive policy ({@link PollPolicy#adaptive}) plans with and learns into; by default the
+         * client's one model (one per client, shared by its watchers), or a new, empty one per watcher built over
+         * a plain {@link JobsApi}. Pass one to share what is learned between watchers of the same API endpoint and
          * project, or a {@link DurationModel#load loaded} one to start warm. Ignored by a policy that is not
          * adaptive.
          */
@@ -300,6 +336,24 @@ public final class JobWatcher implements Disposable {
 
         public JobWatcher build() {
             return new JobWatcher(this);
+        }
+    }
+
+    /** A client as the poll loop uses it: a poll is one GET, since the watch's schedule and breaker retry. */
+    private record SingleAttemptPolls(AgentJobsClient client, ClientScope scope) implements JobsApi {
+        @Override
+        public Mono<Job> create(String prompt) {
+            return client.create(prompt);
+        }
+
+        @Override
+        public Mono<Job> get(String jobId) {
+            return scope.getOnce(jobId);
+        }
+
+        @Override
+        public Mono<Job> sendMessage(String jobId, String prompt) {
+            return client.sendMessage(jobId, prompt);
         }
     }
 

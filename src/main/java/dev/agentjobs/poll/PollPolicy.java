@@ -1,5 +1,7 @@
 package dev.agentjobs.poll;
 
+import dev.agentjobs.internal.Backoff;
+import dev.agentjobs.internal.Checks;
 import dev.agentjobs.internal.DurationText;
 import java.time.Duration;
 import java.util.Objects;
@@ -160,9 +162,7 @@ public final class PollPolicy {
 
     /** Fraction of each interval drawn at random, in [0, 1): 0.2 makes an interval 80% to 120% of nominal. */
     public PollPolicy jitter(double value) {
-        if (!(value >= 0.0 && value < 1.0)) {
-            throw new IllegalArgumentException("jitter must be within [0, 1), was " + value);
-        }
+        Checks.requireJitter("jitter", value);
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, value, spread, deadline, maxPolls,
                 maxRetryAfter, maxErrorBackoff, followUpGrace, targetLag);
     }
@@ -174,8 +174,8 @@ public final class PollPolicy {
     }
 
     /**
-     * The longest a watch may last before it fails with {@link dev.agentjobs.api.DeadlineExceededException};
-     * {@code null} for no deadline.
+     * The longest a watch may last before it fails with {@link dev.agentjobs.api.WatchLimitExceededException}
+     * ({@code DEADLINE}); {@code null} for no deadline.
      */
     public PollPolicy deadline(Duration value) {
         return new PollPolicy(firstPollDelay, interval, multiplier, maxInterval, jitter, spread,
@@ -185,7 +185,7 @@ public final class PollPolicy {
 
     /**
      * The most polls (failed ones included) a watch may send before it fails with
-     * {@link dev.agentjobs.api.PollLimitExceededException}; 0 (the default) for no cap.
+     * {@link dev.agentjobs.api.WatchLimitExceededException} ({@code MAX_POLLS}); 0 (the default) for no cap.
      */
     public PollPolicy maxPolls(long value) {
         if (value < 0 || value > Integer.MAX_VALUE) {
@@ -276,19 +276,18 @@ public final class PollPolicy {
      * {@code interval * multiplier^(n-1)}, at most {@code maxInterval}.
      */
     long nominalIntervalMillis(long n) {
-        double ms = interval.toMillis() * Math.pow(multiplier, Math.max(0, n - 1));
-        return (long) Math.min(ms, (double) Math.max(maxInterval.toMillis(), interval.toMillis()));
+        return Backoff.exponential(interval.toMillis(), multiplier, Math.max(1, n),
+                Math.max(maxInterval.toMillis(), interval.toMillis()));
     }
 
     /** The backoff in milliseconds after {@code failures} consecutive failed polls (1-based). */
     long errorBackoffMillis(int failures) {
-        double ms = interval.toMillis() * Math.pow(2, Math.min(30, Math.max(0, failures - 1)));
-        return (long) Math.min(ms, (double) maxErrorBackoff.toMillis());
+        return Backoff.exponential(interval.toMillis(), 2, Math.max(1, failures), maxErrorBackoff.toMillis());
     }
 
     /** Applies jitter to a delay, given a uniform draw {@code u} in [0, 1). */
     long jittered(long millis, double u) {
-        return jitter == 0 ? millis : Math.max(0, Math.round(millis * (1 - jitter + 2 * jitter * u)));
+        return Backoff.jittered(millis, jitter, u);
     }
 
     /**
@@ -302,9 +301,7 @@ public final class PollPolicy {
 
     /** A server's {@code Retry-After}, clamped to {@link #maxRetryAfter}, then to the poll gap's bounds. */
     long retryAfterMillis(Duration retryAfter) {
-        // Compared as Durations: a server's absurd Retry-After must not overflow toMillis().
-        Duration clamped = retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter;
-        return pollGapMillis(clamped.isNegative() ? 0 : clamped.toMillis());
+        return pollGapMillis(Backoff.clampRetryAfter(retryAfter, maxRetryAfter).toMillis());
     }
 
     /** Adds two non-negative millisecond values, saturating instead of overflowing. */

@@ -1,22 +1,29 @@
 package dev.agentjobs.poll;
 
-import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobsApi;
+import dev.agentjobs.internal.Breakers;
+import dev.agentjobs.internal.http.ClientScope;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 
-/** What every {@link JobLoop} of one {@link JobWatcher} shares, and the registry of running loops by job id. */
+/**
+ * What every {@link JobLoop} of one {@link JobWatcher} shares, and the registry of running loops by job id.
+ *
+ * <p>An engine built on a client holds a hook in the client's close list only while it has a running loop,
+ * so that closing the client ends those loops (their timers would never fire on a stopped event loop), and
+ * an idle watcher, closed or not, is referenced by nothing of the client's.
+ */
 final class WatchEngine implements DurationModel.InFlight {
 
     final JobsApi api;
@@ -30,9 +37,14 @@ final class WatchEngine implements DurationModel.InFlight {
     private final RandomGenerator random;
     private final ConcurrentHashMap<String, JobLoop> loops = new ConcurrentHashMap<>();
     private volatile RuntimeException closed;
+    /** The client this engine polls through, or null over a plain JobsApi. */
+    private final ClientScope client;
+    /** This engine's entry in the client's close list while it has loops (guarded by this); else null. */
+    private Disposable clientHook;
 
     WatchEngine(JobsApi api, PollPolicy policy, Scheduler scheduler, Clock clock, AgentJobsListener listener,
-                CircuitBreaker breaker, RandomGenerator random, DurationModel model) {
+                CircuitBreaker breaker, RandomGenerator random, DurationModel model, ClientScope client) {
+        this.client = client;
         this.api = api;
         this.policy = policy;
         this.scheduler = scheduler;
@@ -73,6 +85,9 @@ final class WatchEngine implements DurationModel.InFlight {
             while (true) {
                 JobLoop loop = loops.computeIfAbsent(jobId, id -> new JobLoop(this, id));
                 if (loop.tryAddSubscriber(awaitActive ? seed : null)) {
+                    // After the loop is in the map, so a concurrent remove() of the last other loop either sees
+                    // this one or has let go of the hook before this takes it again.
+                    holdClient();
                     RuntimeException closedMeanwhile = closed;
                     if (closedMeanwhile != null) {
                         // Raced close(): its sweep may have missed this loop. The subscriber gets the error.
@@ -92,25 +107,53 @@ final class WatchEngine implements DurationModel.InFlight {
      * {@link TimeoutException} (a {@code timeout()} operator in a user's own {@code JobsApi}).
      */
     static boolean isTransient(Throwable error) {
-        return error instanceof AgentJobsException e ? e.isTransient() : error instanceof TimeoutException;
+        return Breakers.isTransient(error);
     }
 
     void remove(JobLoop loop) {
         loops.remove(loop.jobId, loop);
+        if (client != null && loops.isEmpty()) {
+            releaseClientIfIdle();
+        }
+    }
+
+    private void holdClient() {
+        if (client == null) {
+            return;
+        }
+        synchronized (this) {
+            if (clientHook == null) {
+                // Run at once, on this thread, when the client is closing already: the attach then sees closed.
+                clientHook = client.onClose(() -> close(new IllegalStateException("the client was closed")));
+            }
+        }
+    }
+
+    private synchronized void releaseClientIfIdle() {
+        if (clientHook != null && loops.isEmpty()) {
+            clientHook.dispose();
+            clientHook = null;
+        }
     }
 
     int activeLoops() {
         return loops.size();
     }
 
-    /** Ends every loop with {@code error}, and every later attach too. */
+    /** Ends every loop with {@code error}, and every later attach too. Never blocks. */
     void close(RuntimeException error) {
+        if (closed != null) {
+            return;
+        }
         closed = error;
         if (planner != null) {
             planner.model().unregister(this);
         }
         for (JobLoop loop : loops.values()) {
             loop.abort(error);
+        }
+        if (client != null) {
+            releaseClientIfIdle();
         }
     }
 

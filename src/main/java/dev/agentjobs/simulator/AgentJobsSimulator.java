@@ -110,7 +110,7 @@ public final class AgentJobsSimulator implements AutoCloseable {
     }
 
     /** A snapshot of the counters; {@code activeJobs} walks all jobs, so call it now and then, not per request. */
-    public SimulatorStats stats() {
+    public Stats stats() {
         return engine.stats();
     }
 
@@ -376,5 +376,35 @@ public final class AgentJobsSimulator implements AutoCloseable {
                     createLimit, messageLimit, clock, seed, faults, retryAfterFormat, eventLoopThreads,
                     recordRequests, repository, model));
         }
+    }
+
+    /**
+     * Counters since the simulator started; also served as JSON at {@code GET /_sim/stats}.
+     *
+     * @param requests               every HTTP request received
+     * @param creates                jobs created by {@code POST .../job}
+     * @param gets                   authorised {@code GET .../job/{id}} requests
+     * @param messages               follow-up messages taken
+     * @param rejected429            429 answers (rate limit, fault bursts, scripts)
+     * @param faults                 random faults injected
+     * @param scripted               scripted responses used
+     * @param unauthorized           401 answers
+     * @param badRequests            400 answers
+     * @param notFound               404 answers
+     * @param jobs                   jobs held (created and preloaded)
+     * @param activeJobs             jobs {@code active} now, by the simulator's clock
+     * @param maxCreatesForOnePrompt the most jobs created for one identical prompt (1 = no duplicate creates)
+     */
+    public record Stats(long requests, long creates, long gets, long messages, long rejected429, long faults,
+                        long scripted, long unauthorized, long badRequests, long notFound, long jobs,
+                        long activeJobs, int maxCreatesForOnePrompt) {
+    }
+
+    /** How the simulator writes {@code Retry-After}: both forms are legal HTTP, and clients must read both. */
+    public enum RetryAfterFormat {
+        /** Whole seconds, rounded up, at least 1: {@code Retry-After: 120}. */
+        DELTA_SECONDS,
+        /** An IMF-fixdate from the simulator's clock: {@code Retry-After: Wed, 21 Oct 2026 07:28:00 GMT}. */
+        HTTP_DATE
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentjobs.simulator.AgentJobsSimulator.Stats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -73,7 +74,7 @@ final class JsonBodies {
         });
     }
 
-    static byte[] stats(SimulatorStats s) {
+    static byte[] stats(Stats s) {
         return write(g -> {
             g.writeStartObject();
             g.writeNumberField("requests", s.requests());

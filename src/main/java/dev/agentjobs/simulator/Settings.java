@@ -1,5 +1,6 @@
 package dev.agentjobs.simulator;
 
+import dev.agentjobs.simulator.AgentJobsSimulator.RetryAfterFormat;
 import java.time.Clock;
 import java.util.Set;
 

@@ -1,5 +1,7 @@
 package dev.agentjobs.simulator;
 
+import dev.agentjobs.simulator.AgentJobsSimulator.RetryAfterFormat;
+import dev.agentjobs.simulator.AgentJobsSimulator.Stats;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -232,7 +234,7 @@ final class SimulatorEngine {
         return job == null ? null : job.state(now());
     }
 
-    SimulatorStats stats() {
+    Stats stats() {
         long now = now();
         long jobs = 0;
         long active = 0;
@@ -245,7 +247,7 @@ final class SimulatorEngine {
             }
         }
         Counters c = counters;
-        return new SimulatorStats(c.requests.sum(), c.creates.sum(), c.gets.sum(), c.messages.sum(),
+        return new Stats(c.requests.sum(), c.creates.sum(), c.gets.sum(), c.messages.sum(),
                 c.rejected429.sum(), c.faults.sum(), c.scripted.sum(), c.unauthorized.sum(), c.badRequests.sum(),
                 c.notFound.sum(), jobs, active, maxCreatesForOnePrompt.get());
     }

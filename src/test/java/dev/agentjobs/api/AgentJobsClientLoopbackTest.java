@@ -132,8 +132,8 @@ class AgentJobsClientLoopbackTest {
     void everyErrorStatusMapsToItsType() {
         AgentJobsClient client = client();
         Map<Integer, Class<? extends AgentJobsException>> expected = Map.of(
-                400, InvalidRequestException.class, 401, UnauthorizedException.class,
-                403, ForbiddenException.class, 404, JobNotFoundException.class,
+                400, InvalidRequestException.class, 401, AccessDeniedException.class,
+                403, AccessDeniedException.class, 404, JobNotFoundException.class,
                 429, RateLimitedException.class, 500, ServerErrorException.class,
                 502, ServerErrorException.class, 503, ServerErrorException.class,
                 418, UnexpectedResponseException.class, 302, UnexpectedResponseException.class);
@@ -159,7 +159,7 @@ class AgentJobsClientLoopbackTest {
     @Test
     void aWrongKeyIs401AndAServerEchoOfTheKeyIsRedacted() {
         AgentJobsClient wrong = client(builder().apiKey(ApiKey.of("mint_wrong")));
-        assertThat(failure(wrong.get("j"))).isInstanceOf(UnauthorizedException.class);
+        assertThat(failure(wrong.get("j"))).isInstanceOf(AccessDeniedException.class);
 
         sim.enqueue(CallKind.GET, SimulatedResponse.respond(401, "{\"error\":\"key " + KEY + " expired\"}"));
         Throwable e = failure(client().get("j"));
@@ -328,13 +328,20 @@ class AgentJobsClientLoopbackTest {
     }
 
     @Test
-    void aRetryAfterBeyondThePolicyMaximumEndsTheCall() {
-        sim.enqueue(CallKind.GET, SimulatedResponse.respond(429, "{\"error\":\"later\"}")
-                .withHeader("Retry-After", "3600"));
-        Throwable e = failure(client().get("j"));
+    void aRetryAfterBeyondThePolicyMaximum_isWaitedOnlyThatLong_andTheCallEndsAtItsAttemptLimit() {
+        for (int i = 0; i < 3; i++) {
+            sim.enqueue(CallKind.GET, SimulatedResponse.respond(429, "{\"error\":\"later\"}")
+                    .withHeader("Retry-After", "3600"));
+        }
+        AgentJobsClient client = client(builder().retryPolicy(FAST.maxRetryAfter(Duration.ofMillis(200))));
+        long start = System.nanoTime();
+        Throwable e = failure(client.get("j"));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(e).isExactlyInstanceOf(RateLimitedException.class);
-        assertThat(((AgentJobsException) e).retryAfter()).contains(Duration.ofHours(1));
-        assertThat(sim.stats().requests()).isEqualTo(1);
+        assertThat(((AgentJobsException) e).retryAfter()).as("the server's own value").contains(Duration.ofHours(1));
+        assertThat(sim.stats().requests()).isEqualTo(3);
+        assertThat(took).as("two waits cut to 200 ms each").isGreaterThanOrEqualTo(Duration.ofMillis(400))
+                .isLessThan(WAIT);
     }
 
     @Test

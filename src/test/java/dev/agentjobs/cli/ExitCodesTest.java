@@ -2,14 +2,13 @@ package dev.agentjobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentjobs.api.DeadlineExceededException;
+import dev.agentjobs.api.AccessDeniedException;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.OutcomeUnknownException;
-import dev.agentjobs.api.PollLimitExceededException;
 import dev.agentjobs.api.TransportException;
-import dev.agentjobs.api.UnauthorizedException;
+import dev.agentjobs.api.WatchLimitExceededException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.Map;
@@ -33,12 +32,12 @@ class ExitCodesTest {
         CommandLine cli = Main.commandLine(new CliContext(Map.of(), new PrintWriter(Writer.nullWriter()),
                 new PrintWriter(Writer.nullWriter()), action -> { }));
         assertThat(ExitCodes.forError(new CommandLine.ParameterException(cli, "x"))).isEqualTo(2);
-        assertThat(ExitCodes.forError(new UnauthorizedException("401", null, 401, null, null, null))).isEqualTo(3);
-        assertThat(ExitCodes.forError(new JobNotFoundException("404", "j", 404, null, null, null))).isEqualTo(3);
-        assertThat(ExitCodes.forError(new TransportException("reset", null, 0, null, null, null))).isEqualTo(3);
-        assertThat(ExitCodes.forError(new DeadlineExceededException("late", "j", 0, null, null, null))).isEqualTo(4);
-        assertThat(ExitCodes.forError(new PollLimitExceededException("cap", "j", 0, null, null, null))).isEqualTo(4);
-        assertThat(ExitCodes.forError(new OutcomeUnknownException("?", null, 0, null, null, null))).isEqualTo(5);
+        assertThat(ExitCodes.forError(new AccessDeniedException("401", null, 401, null))).isEqualTo(3);
+        assertThat(ExitCodes.forError(new JobNotFoundException("404", "j", null))).isEqualTo(3);
+        assertThat(ExitCodes.forError(new TransportException("reset", null, null))).isEqualTo(3);
+        assertThat(ExitCodes.forError(new WatchLimitExceededException(WatchLimitExceededException.Limit.DEADLINE, "j", "late"))).isEqualTo(4);
+        assertThat(ExitCodes.forError(new WatchLimitExceededException(WatchLimitExceededException.Limit.MAX_POLLS, "j", "cap"))).isEqualTo(4);
+        assertThat(ExitCodes.forError(new OutcomeUnknownException("?", null, null))).isEqualTo(5);
         assertThat(ExitCodes.forError(new IllegalStateException("bug"))).isEqualTo(3);
         assertThat(ExitCodes.forError(new CallWait.Interrupted())).isEqualTo(130);
     }

@@ -9,7 +9,6 @@ import dev.agentjobs.simulator.FaultKind;
 import dev.agentjobs.simulator.Faults;
 import dev.agentjobs.simulator.JobDurations;
 import dev.agentjobs.simulator.RateLimit;
-import dev.agentjobs.simulator.SimulatorStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,7 +91,7 @@ class FanoutCrashIT {
             int exit = last.awaitExit(Duration.ofSeconds(60));
             Map<String, String[]> rows = CliJarProcess.ledgerRows(ledger);
             long inDoubt = rows.values().stream().filter(r -> r[0].equals(PromptState.IN_DOUBT.name())).count();
-            SimulatorStats stats = sim.stats();
+            AgentJobsSimulator.Stats stats = sim.stats();
             System.out.printf("crash loop: final run exit %d; %d in doubt; simulator: %d creates, %d faults;"
                     + " ledger: %s%n", exit, inDoubt, stats.creates(), stats.faults(),
                     CliJarProcess.ledgerCounts(ledger));

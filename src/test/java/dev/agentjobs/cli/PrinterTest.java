@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
-import dev.agentjobs.api.JobSource;
 import dev.agentjobs.api.JobStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -75,7 +74,7 @@ class PrinterTest {
     }
 
     private static Job job(JobStatus status, String pr) {
-        return new Job("job_abc", status, new JobSource("https://github.com/o/r", "mintlify/fix"), "m", pr,
+        return new Job("job_abc", status, new Job.Source("https://github.com/o/r", "mintlify/fix"), "m", pr,
                 Instant.parse("2026-11-29T09:59:00Z"), null);
     }
 }

@@ -10,7 +10,6 @@ import dev.agentjobs.simulator.FaultKind;
 import dev.agentjobs.simulator.Faults;
 import dev.agentjobs.simulator.JobDurations;
 import dev.agentjobs.simulator.RateLimit;
-import dev.agentjobs.simulator.SimulatorStats;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -70,7 +69,7 @@ class FanOutLoopbackTest {
             long inDoubt = results.stream().filter(r -> r.state() == PromptState.IN_DOUBT).count();
             assertThat(inDoubt).as("after-commit faults fired").isPositive();
 
-            SimulatorStats stats = sim.stats();
+            AgentJobsSimulator.Stats stats = sim.stats();
             assertThat(stats.maxCreatesForOnePrompt()).isEqualTo(1);
             assertThat(stats.creates()).isBetween((long) jobIds.size(), jobIds.size() + inDoubt);
             Map<PromptState, Long> counts = ledger.counts().block(Duration.ofSeconds(5));

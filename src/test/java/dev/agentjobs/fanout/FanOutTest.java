@@ -2,14 +2,14 @@ package dev.agentjobs.fanout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentjobs.api.AccessDeniedException;
 import dev.agentjobs.api.ClientClosedException;
 import dev.agentjobs.api.InvalidRequestException;
 import dev.agentjobs.api.OutcomeUnknownException;
 import dev.agentjobs.api.RateLimitedException;
-import dev.agentjobs.api.UnauthorizedException;
 import dev.agentjobs.poll.PollPolicy;
-import dev.agentjobs.testing.BudgetedJobsApi;
 import dev.agentjobs.testing.BudgetedJobsApi.Scripted;
+import dev.agentjobs.testing.BudgetedJobsApi;
 import dev.agentjobs.testing.CountingJobLedger;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +33,7 @@ class FanOutTest {
     private static final Duration JOB = Duration.ofMinutes(2);
 
     private final VirtualTimeScheduler vts = VirtualTimeScheduler.create();
-    private final InMemoryJobLedger ledger = new InMemoryJobLedger();
+    private final JobLedger ledger = JobLedger.inMemory();
 
     @AfterEach
     void tearDown() {
@@ -115,7 +115,7 @@ class FanOutTest {
         Running run = new Running(api, prompts(25), options().createRate(new CreateRate(10, HOUR)).build());
         advance(Duration.ofMinutes(59));
         assertThat(api.creates()).isEqualTo(10);
-        FanOutProgress p = run.run.snapshot().block(Duration.ofSeconds(1));
+        FanOutRun.Progress p = run.run.snapshot().block(Duration.ofSeconds(1));
         assertThat(p.pending()).isEqualTo(15);
         assertThat(p.completed()).isEqualTo(10);
         assertThat(p.createsInWindow()).isEqualTo(10);
@@ -206,8 +206,7 @@ class FanOutTest {
     @Test
     void fanOut_429_releasesTheClaimAndWaitsRetryAfterBeforeTryingAgain() {
         BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
-        api.failNextCreates(new Scripted(new RateLimitedException("create: HTTP 429", null, 429, "slow down",
-                Duration.ofMinutes(5), null), false));
+        api.failNextCreates(new Scripted(new RateLimitedException("create: HTTP 429", null, "slow down", Duration.ofMinutes(5)), false));
         Running run = new Running(api, prompts(2), options().createRate(CreateRate.unlimited())
                 .createsInFlight(1).build());
         advance(Duration.ofMinutes(4));
@@ -227,8 +226,7 @@ class FanOutTest {
     @Test
     void fanOut_429WithAYearLongRetryAfter_waitsOnlyTheMaximumAndProgressShowsUntilWhen() {
         BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
-        api.failNextCreates(new Scripted(new RateLimitedException("create: HTTP 429", null, 429, "slow down",
-                Duration.ofDays(365), null), false));
+        api.failNextCreates(new Scripted(new RateLimitedException("create: HTTP 429", null, "slow down", Duration.ofDays(365)), false));
         Running run = new Running(api, prompts(1), options().createRate(CreateRate.unlimited())
                 .refusalBackoff(Duration.ofSeconds(30), Duration.ofMinutes(10)).build());
         advance(Duration.ofMinutes(5));
@@ -245,7 +243,7 @@ class FanOutTest {
     @Test
     void fanOut_429WithoutRetryAfter_backsOffDoublingPerRefusalInARow() {
         BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
-        RateLimitedException refused = new RateLimitedException("create: HTTP 429", null, 429, null, null, null);
+        RateLimitedException refused = new RateLimitedException("create: HTTP 429", null, null, null);
         api.failNextCreates(new Scripted(refused, false), new Scripted(refused, false));
         Running run = new Running(api, prompts(1), options().createRate(CreateRate.unlimited())
                 .refusalBackoff(Duration.ofSeconds(30), Duration.ofMinutes(10)).build());
@@ -261,10 +259,8 @@ class FanOutTest {
     void fanOut_createFailures_endAsRejectedOrInDoubtWithoutASecondPost() {
         BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
         api.failNextCreates(
-                new Scripted(new InvalidRequestException("create: HTTP 400: prompt too long", null, 400,
-                        "prompt too long", null, null), false),
-                new Scripted(new OutcomeUnknownException("create: connection closed after the request was sent",
-                        null, 0, null, null, null), true));
+                new Scripted(new InvalidRequestException("create: HTTP 400: prompt too long", null, "prompt too long"), false),
+                new Scripted(new OutcomeUnknownException("create: connection closed after the request was sent", null, null), true));
         Running run = new Running(api, prompts(3), options().createRate(CreateRate.unlimited())
                 .createsInFlight(1).build());
         advance(Duration.ofMinutes(10));
@@ -284,13 +280,12 @@ class FanOutTest {
     @Test
     void fanOut_unauthorized_stopsCreatingAndLeavesThePromptsPending() {
         BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
-        api.failNextCreates(new Scripted(new UnauthorizedException("create: HTTP 401: invalid key", null, 401,
-                "invalid key", null, null), false));
+        api.failNextCreates(new Scripted(new AccessDeniedException("create: HTTP 401: invalid key", null, 401, "invalid key"), false));
         Running run = new Running(api, prompts(5), options().createRate(CreateRate.unlimited())
                 .createsInFlight(1).build());
         advance(Duration.ofMinutes(10));
 
-        assertThat(run.error.get()).isInstanceOf(UnauthorizedException.class);
+        assertThat(run.error.get()).isInstanceOf(AccessDeniedException.class);
         assertThat(api.creates()).isZero();
         assertThat(counts()).containsExactly(Map.entry(PromptState.PENDING, 5L));
         assertThat(row("p1").lastError()).contains("401");
@@ -375,17 +370,17 @@ class FanOutTest {
         BudgetedJobsApi api = new BudgetedJobsApi(vts, 0, HOUR, JOB, Duration.ZERO);
         FanOutRun run = FanOut.create(api, ledger).start(Flux.fromIterable(prompts(4)),
                 options().createRate(CreateRate.unlimited()).build());
-        List<FanOutProgress> seen = Collections.synchronizedList(new ArrayList<>());
+        List<FanOutRun.Progress> seen = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<Boolean> ended = new AtomicReference<>(false);
         run.progress(Duration.ofMinutes(1)).subscribe(seen::add, e -> { }, () -> ended.set(true));
         run.results().subscribe();
         advance(Duration.ofSeconds(30));
-        FanOutProgress mid = run.snapshot().block(Duration.ofSeconds(1));
+        FanOutRun.Progress mid = run.snapshot().block(Duration.ofSeconds(1));
         assertThat(mid.active()).isEqualTo(4);
         assertThat(mid.total()).isEqualTo(4);
         advance(Duration.ofMinutes(5));
         assertThat(ended.get()).isTrue();
-        FanOutProgress last = seen.get(seen.size() - 1);
+        FanOutRun.Progress last = seen.get(seen.size() - 1);
         assertThat(last.completed()).isEqualTo(4);
         assertThat(last.done()).isEqualTo(4);
         assertThat(seen).allMatch(p -> p.total() == 4, "counts only once the input is registered");

@@ -7,6 +7,6 @@ class InMemoryJobLedgerTest extends JobLedgerContractTest {
 
     @Override
     JobLedger newLedger(Clock clock) {
-        return new InMemoryJobLedger(clock);
+        return JobLedger.inMemory(clock);
     }
 }

@@ -3,7 +3,8 @@ package dev.agentjobs.fanout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentjobs.fanout.ClaimResult.Outcome;
+import dev.agentjobs.fanout.JobLedger.ClaimResult;
+import dev.agentjobs.fanout.JobLedger.ClaimResult.Outcome;
 import dev.agentjobs.fanout.LedgerException.Reason;
 import java.time.Clock;
 import java.time.Duration;

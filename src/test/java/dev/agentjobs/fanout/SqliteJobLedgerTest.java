@@ -8,7 +8,8 @@ import static dev.agentjobs.fanout.JobLedgerContractTest.prompts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.agentjobs.fanout.ClaimResult.Outcome;
+import dev.agentjobs.fanout.JobLedger.ClaimResult;
+import dev.agentjobs.fanout.JobLedger.ClaimResult.Outcome;
 import dev.agentjobs.fanout.LedgerException.Reason;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -2,7 +2,7 @@ package dev.agentjobs.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentjobs.testing.MutableClock;
+import dev.agentjobs.simulator.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;

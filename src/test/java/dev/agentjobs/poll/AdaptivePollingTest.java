@@ -2,7 +2,6 @@ package dev.agentjobs.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.JobsApi;
@@ -36,7 +35,7 @@ class AdaptivePollingTest {
         }
 
         @Override
-        public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
+        public Mono<Job> get(String jobId) {
             return Mono.fromSupplier(() -> {
                 long now = vts.now(TimeUnit.MILLISECONDS);
                 gets.add(now);

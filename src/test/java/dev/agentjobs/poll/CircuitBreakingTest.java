@@ -1,12 +1,13 @@
 package dev.agentjobs.poll;
 
-import static dev.agentjobs.testing.ScriptedJobsApi.job;
+import static dev.agentjobs.simulator.ScriptedJobsApi.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.TransportException;
-import dev.agentjobs.testing.ScriptedJobsApi;
+import dev.agentjobs.internal.SchedulerClock;
+import dev.agentjobs.simulator.ScriptedJobsApi;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class CircuitBreakingTest {
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
         ScriptedJobsApi api = new ScriptedJobsApi(vts);
         // Response timeouts: the failure the notes warn a breaker may not see when the timeout sits outside it.
-        TransportException timeout = new TransportException("GET job: response timeout", null, 0, null, null, null);
+        TransportException timeout = new TransportException("GET job: response timeout", null, null);
         boolean[] serverDown = {true};
         api.otherwise(id -> serverDown[0] ? timeout : job(id, JobStatus.COMPLETED));
 

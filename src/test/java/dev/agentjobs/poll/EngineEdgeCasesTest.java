@@ -1,20 +1,20 @@
 package dev.agentjobs.poll;
 
-import static dev.agentjobs.testing.ScriptedJobsApi.job;
+import static dev.agentjobs.simulator.ScriptedJobsApi.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.agentjobs.api.AgentJobsListener;
-import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
-import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobEvent.Kind;
+import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.JobsApi;
-import dev.agentjobs.api.PollLimitExceededException;
 import dev.agentjobs.api.RateLimitedException;
-import dev.agentjobs.testing.ScriptedJobsApi;
+import dev.agentjobs.api.WatchLimitExceededException;
+import dev.agentjobs.internal.SchedulerClock;
+import dev.agentjobs.simulator.ScriptedJobsApi;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ class EngineEdgeCasesTest {
             }
 
             @Override
-            public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
+            public Mono<Job> get(String jobId) {
                 return Mono.<Job>never().doOnSubscribe(s -> sent.incrementAndGet())
                         .doOnCancel(cancelled::incrementAndGet);
             }
@@ -99,7 +99,7 @@ class EngineEdgeCasesTest {
             }
         };
         WatchEngine engine = new WatchEngine(hanging, PollPolicy.fixed(Duration.ofSeconds(1)), vts,
-                new SchedulerClock(vts), AgentJobsListener.NONE, CircuitBreaker.ofDefaults("abort"), new Random(1), null);
+                new SchedulerClock(vts), AgentJobsListener.NONE, CircuitBreaker.ofDefaults("abort"), new Random(1), null, null);
         JobLoop loop = new JobLoop(engine, "j");
         assertThat(loop.tryAddSubscriber(null)).isTrue();
         List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
@@ -199,13 +199,12 @@ class EngineEdgeCasesTest {
 
     @Test
     void aRetryAfterOfZero_neverPollsCloserThanTheFloor() {
-        api.script("j", new RateLimitedException("GET job 'j': HTTP 429", "j", 429, "slow down", Duration.ZERO,
-                null));
+        api.script("j", new RateLimitedException("GET job 'j': HTTP 429", "j", "slow down", Duration.ZERO));
         PollPolicy policy = PollPolicy.fixed(Duration.ofSeconds(5)).maxPolls(20);
 
         StepVerifier.withVirtualTime(() -> watcher(policy).watch("j"), () -> vts, Long.MAX_VALUE)
                 .thenAwait(Duration.ofSeconds(10))
-                .expectError(PollLimitExceededException.class)
+                .expectError(WatchLimitExceededException.class)
                 .verify(TIMEOUT);
         assertGapsAtLeast(api.getTimes("j"), PollPolicy.MIN_INTERVAL.toMillis());
         assertThat(api.getTimes("j")).hasSize(20).last().isEqualTo(1_900L);
@@ -228,7 +227,7 @@ class EngineEdgeCasesTest {
     @Test
     void aRetryAfterTooLongForMilliseconds_isClampedNotACrash() {
         Duration absurd = Duration.ofSeconds(Long.MAX_VALUE);
-        api.script("j", new RateLimitedException("GET job 'j': HTTP 429", "j", 429, "later", absurd, null),
+        api.script("j", new RateLimitedException("GET job 'j': HTTP 429", "j", "later", absurd),
                 job("j", JobStatus.COMPLETED));
         PollPolicy policy = PollPolicy.fixed(Duration.ofSeconds(1)).maxRetryAfter(Duration.ofMinutes(3))
                 .deadline(PollPolicy.MAX_DURATION);

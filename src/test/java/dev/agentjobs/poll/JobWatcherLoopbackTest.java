@@ -6,8 +6,8 @@ import dev.agentjobs.api.AgentJobsClient;
 import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.api.ApiCall;
 import dev.agentjobs.api.ApiKey;
-import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobEvent.Kind;
+import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.simulator.AgentJobsSimulator;
@@ -17,6 +17,7 @@ import dev.agentjobs.simulator.JobState;
 import dev.agentjobs.simulator.RateLimit;
 import dev.agentjobs.simulator.SimulatedResponse;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +147,7 @@ class JobWatcherLoopbackTest {
         for (int i = 0; i < 3; i++) {
             sim.enqueue(CallKind.GET, SimulatedResponse.delayed(Duration.ofSeconds(2)));
         }
-        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(JobWatcher.defaultBreakerConfig(client.clock()));
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(JobWatcher.defaultBreakerConfig(Clock.systemUTC()));
         JobWatcher watcher = JobWatcher.builder(client).circuitBreakerRegistry(registry).breakerName("b")
                 .policy(PollPolicy.fixed(Duration.ofMillis(100)).maxErrorBackoff(Duration.ofMillis(100))).build();
 

@@ -1,24 +1,21 @@
 package dev.agentjobs.poll;
 
-import static dev.agentjobs.testing.ScriptedJobsApi.job;
+import static dev.agentjobs.simulator.ScriptedJobsApi.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentjobs.api.CallRetryPolicy;
-import dev.agentjobs.api.DeadlineExceededException;
-import dev.agentjobs.api.ForbiddenException;
+import dev.agentjobs.api.AccessDeniedException;
 import dev.agentjobs.api.Job;
-import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobEvent.Kind;
+import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.JobsApi;
 import dev.agentjobs.api.OutcomeUnknownException;
-import dev.agentjobs.api.PollLimitExceededException;
 import dev.agentjobs.api.RateLimitedException;
 import dev.agentjobs.api.ServerErrorException;
 import dev.agentjobs.api.TransportException;
-import dev.agentjobs.api.UnauthorizedException;
-import dev.agentjobs.testing.ScriptedJobsApi;
+import dev.agentjobs.api.WatchLimitExceededException;
+import dev.agentjobs.simulator.ScriptedJobsApi;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,7 +145,7 @@ class JobWatcherTest {
                 .expectNextCount(1)
                 .expectNoEvent(Duration.ofSeconds(59))
                 .thenAwait(Duration.ofSeconds(1))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(DeadlineExceededException.class)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(WatchLimitExceededException.class)
                         .hasMessageContaining("slow").hasMessageContaining("PT1M"))
                 .verify(TIMEOUT);
         // Polls at 0, 7, ..., 56: none after the deadline.
@@ -162,7 +159,7 @@ class JobWatcherTest {
                         () -> vts, Long.MAX_VALUE)
                 .expectNextCount(1)
                 .thenAwait(Duration.ofSeconds(5))
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(PollLimitExceededException.class)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(WatchLimitExceededException.class)
                         .hasMessageContaining("'j'").hasMessageContaining("3 polls"))
                 .verify(TIMEOUT);
         assertThat(api.gets("j")).isEqualTo(3);
@@ -171,8 +168,8 @@ class JobWatcherTest {
     @Test
     void retryAfter_takesPrecedenceOverTheIntervalAndIsClamped() {
         api.script("j", job("j", JobStatus.ACTIVE),
-                new RateLimitedException("429", "j", 429, "slow down", Duration.ofSeconds(42), null),
-                new ServerErrorException("503", "j", 503, "busy", Duration.ofHours(1), null),
+                new RateLimitedException("429", "j", "slow down", Duration.ofSeconds(42)),
+                new ServerErrorException("503", "j", 503, "busy", Duration.ofHours(1)),
                 job("j", JobStatus.COMPLETED));
         PollPolicy policy = PollPolicy.fixed(Duration.ofSeconds(5)).maxRetryAfter(Duration.ofMinutes(5));
         StepVerifier.withVirtualTime(() -> watcher(policy).watch("j"), () -> vts, Long.MAX_VALUE)
@@ -185,7 +182,7 @@ class JobWatcherTest {
 
     @Test
     void transientFailures_backOffDoublingAndNeverEndTheWatch() {
-        TransportException reset = new TransportException("reset", "j", 0, null, null, null);
+        TransportException reset = new TransportException("reset", "j", null);
         api.script("j", reset, reset, reset, reset, job("j", JobStatus.COMPLETED));
         PollPolicy policy = PollPolicy.fixed(Duration.ofSeconds(2)).maxErrorBackoff(Duration.ofSeconds(10));
         StepVerifier.withVirtualTime(() -> watcher(policy).watch("j"), () -> vts, Long.MAX_VALUE)
@@ -198,13 +195,13 @@ class JobWatcherTest {
 
     @Test
     void notFoundUnauthorizedAndForbidden_endTheWatchAtOnceWithoutRetrying() {
-        api.script("gone", new JobNotFoundException("404", "gone", 404, "job not found", null, null));
-        api.script("key", new UnauthorizedException("401", "key", 401, "bad key", null, null));
-        api.script("scope", new ForbiddenException("403", "scope", 403, "no read scope", null, null));
+        api.script("gone", new JobNotFoundException("404", "gone", "job not found"));
+        api.script("key", new AccessDeniedException("401", "key", 401, "bad key"));
+        api.script("scope", new AccessDeniedException("403", "scope", 403, "no read scope"));
         JobWatcher w = watcher(PollPolicy.fixed(Duration.ofSeconds(1)));
         StepVerifier.create(w.watch("gone")).expectError(JobNotFoundException.class).verify(TIMEOUT);
-        StepVerifier.create(w.watch("key")).expectError(UnauthorizedException.class).verify(TIMEOUT);
-        StepVerifier.create(w.watch("scope")).expectError(ForbiddenException.class).verify(TIMEOUT);
+        StepVerifier.create(w.watch("key")).expectError(AccessDeniedException.class).verify(TIMEOUT);
+        StepVerifier.create(w.watch("scope")).expectError(AccessDeniedException.class).verify(TIMEOUT);
         vts.advanceTimeBy(Duration.ofMinutes(1));
         assertThat(api.gets("gone") + api.gets("key") + api.gets("scope")).isEqualTo(3);
         assertThat(w.activeWatches()).isZero();
@@ -368,7 +365,7 @@ class JobWatcherTest {
 
     @Test
     void aListenerThatThrows_doesNotStopTheWatch() {
-        api.script("j", new TransportException("reset", "j", 0, null, null, null), job("j", JobStatus.COMPLETED));
+        api.script("j", new TransportException("reset", "j", null), job("j", JobStatus.COMPLETED));
         JobWatcher w = JobWatcher.builder(api).policy(PollPolicy.fixed(Duration.ofSeconds(1))).scheduler(vts)
                 .listener(new dev.agentjobs.api.AgentJobsListener() {
                     @Override
@@ -399,7 +396,7 @@ class JobWatcherTest {
             }
 
             @Override
-            public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
+            public Mono<Job> get(String jobId) {
                 return Mono.error(new AssertionError("no GET expected"));
             }
 

@@ -1,6 +1,6 @@
 package dev.agentjobs.poll;
 
-import static dev.agentjobs.testing.ScriptedJobsApi.job;
+import static dev.agentjobs.simulator.ScriptedJobsApi.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentjobs.api.JobEvent;

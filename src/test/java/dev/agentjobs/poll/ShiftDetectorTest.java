@@ -2,7 +2,6 @@ package dev.agentjobs.poll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobStatus;
@@ -54,7 +53,7 @@ class ShiftDetectorTest {
         }
 
         @Override
-        public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
+        public Mono<Job> get(String jobId) {
             return Mono.fromSupplier(() -> {
                 int job = Integer.parseInt(jobId);
                 return job(job, time.now(TimeUnit.MILLISECONDS) >= ends[job] ? JobStatus.COMPLETED : JobStatus.ACTIVE);

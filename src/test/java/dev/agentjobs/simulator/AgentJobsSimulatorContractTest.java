@@ -11,7 +11,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import dev.agentjobs.testing.MutableClock;
+import dev.agentjobs.simulator.MutableClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;

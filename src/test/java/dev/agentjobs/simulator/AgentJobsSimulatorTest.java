@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentjobs.testing.MutableClock;
+import dev.agentjobs.simulator.AgentJobsSimulator.RetryAfterFormat;
+import dev.agentjobs.simulator.MutableClock;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;

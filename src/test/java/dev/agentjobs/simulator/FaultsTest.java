@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentjobs.testing.MutableClock;
+import dev.agentjobs.simulator.MutableClock;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package dev.agentjobs.testing;
 
-import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.JobsApi;
 import dev.agentjobs.api.RateLimitedException;
+import dev.agentjobs.simulator.ScriptedJobsApi;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -81,8 +81,7 @@ public final class BudgetedJobsApi implements JobsApi {
                         long oldest = acceptedCreates.stream().filter(t -> t > now - window.toMillis())
                                 .min(Long::compare).orElse(now);
                         Duration retryAfter = Duration.ofMillis(oldest + window.toMillis() - now);
-                        return Mono.error(new RateLimitedException("create: HTTP 429: rate limit", null, 429,
-                                "rate limit", retryAfter, null));
+                        return Mono.error(new RateLimitedException("create: HTTP 429: rate limit", null, "rate limit", retryAfter));
                     }
                 }
                 return Mono.just(accept(prompt, now));
@@ -100,13 +99,12 @@ public final class BudgetedJobsApi implements JobsApi {
     }
 
     @Override
-    public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
+    public Mono<Job> get(String jobId) {
         return Mono.defer(() -> {
             gets.incrementAndGet();
             Long start = jobStarts.get(jobId);
             if (start == null) {
-                return Mono.error(new JobNotFoundException("GET job '" + jobId + "': HTTP 404", jobId, 404,
-                        "job not found", null, null));
+                return Mono.error(new JobNotFoundException("GET job '" + jobId + "': HTTP 404", jobId, "job not found"));
             }
             boolean done = clock.now(TimeUnit.MILLISECONDS) - start >= jobDuration.toMillis();
             return Mono.just(done ? ScriptedJobsApi.job(jobId, JobStatus.COMPLETED,

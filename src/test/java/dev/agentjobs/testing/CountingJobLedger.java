@@ -1,6 +1,5 @@
 package dev.agentjobs.testing;
 
-import dev.agentjobs.fanout.ClaimResult;
 import dev.agentjobs.fanout.CreateRate;
 import dev.agentjobs.fanout.JobLedger;
 import dev.agentjobs.fanout.LedgerException;

@@ -1,7 +1,6 @@
 package dev.agentjobs.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.JobStatus;
@@ -208,7 +207,7 @@ public final class Economy {
         }
 
         @Override
-        public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
+        public Mono<Job> get(String jobId) {
             return Mono.fromSupplier(() -> {
                 int job = index(jobId);
                 gets[job]++;

@@ -7,7 +7,6 @@ import dev.agentjobs.fanout.CreateRate;
 import dev.agentjobs.fanout.FanOut;
 import dev.agentjobs.fanout.FanOutOptions;
 import dev.agentjobs.fanout.FanOutResult;
-import dev.agentjobs.fanout.InMemoryJobLedger;
 import dev.agentjobs.fanout.JobLedger;
 import dev.agentjobs.fanout.PromptInput;
 import dev.agentjobs.fanout.PromptState;
@@ -26,7 +25,7 @@ import reactor.core.publisher.Flux;
 /**
  * One measurement of the {@code fanout} scenario in a fresh JVM: {@code FanOut.create(client, ledger).fanOut(...)}
  * over N prompts against the simulator (no rate limit, jobs of 1-3 s), with a {@link SqliteJobLedger} or an
- * {@link InMemoryJobLedger}; then one JSON line of figures on stdout.
+ * {@link JobLedger#inMemory()}; then one JSON line of figures on stdout.
  *
  * <pre>
  * BENCH_API_KEY=... java -cp ... dev.agentjobs.bench.FanOutRunner --ledger sqlite --url http://127.0.0.1:8080 \
@@ -133,7 +132,7 @@ public final class FanOutRunner {
     private static JobLedger open(String kind, Path file) {
         return switch (kind) {
             case "sqlite" -> SqliteJobLedger.open(file);
-            case "memory" -> new InMemoryJobLedger();
+            case "memory" -> JobLedger.inMemory();
             default -> throw new IllegalArgumentException("--ledger must be sqlite or memory, was " + kind);
         };
     }

@@ -8,6 +8,7 @@ import dev.agentjobs.api.MalformedResponseException;
 import dev.agentjobs.api.RateLimitedException;
 import dev.agentjobs.api.ServerErrorException;
 import dev.agentjobs.api.TransportException;
+import dev.agentjobs.internal.Backoff;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +22,8 @@ import reactor.util.retry.Retry;
 
 /**
  * The single-call retry as a Reactor {@link Retry}: which failures are retried depends on the call, how long
- * to wait on the {@link CallRetryPolicy} and the server's {@code Retry-After}. Delays run on the injected
+ * to wait on the {@link CallRetryPolicy} and the server's {@code Retry-After} (cut to the policy's
+ * {@code maxRetryAfter}; see {@link Backoff}). Delays run on the injected
  * scheduler, so the schedule can be checked under virtual time. When a retry is refused the original error
  * ends the call as it is (never a {@code RetryExhaustedException}).
  *
@@ -92,9 +94,12 @@ final class CallRetry extends Retry {
         }
         Duration serverWait = ((AgentJobsException) error).retryAfter().orElse(null);
         if (serverWait != null) {
-            return serverWait.compareTo(policy.maxRetryAfter()) <= 0 ? serverWait : null;
+            return Backoff.clampRetryAfter(serverWait, policy.maxRetryAfter());
         }
-        return jittered(policy.nominalBackoff(failedAttempt));
+        long cap = policy.maxBackoff().toNanos();
+        long nominal = Backoff.exponential(policy.firstBackoff().toNanos(), policy.multiplier(), failedAttempt, cap);
+        // Capped again after the jitter: maxBackoff is a promise about the actual wait.
+        return Duration.ofNanos(Math.min(cap, Backoff.jittered(nominal, policy.jitter(), random.getAsDouble())));
     }
 
     static boolean isRetryable(ApiCall call, Throwable error) {
@@ -103,15 +108,5 @@ final class CallRetry extends Retry {
         }
         return call.isIdempotent()
                 && (error instanceof ServerErrorException || error instanceof MalformedResponseException);
-    }
-
-    private Duration jittered(Duration nominal) {
-        double jitter = policy.jitter();
-        if (jitter == 0.0 || nominal.isZero()) {
-            return nominal;
-        }
-        double factor = 1.0 + jitter * (2.0 * random.getAsDouble() - 1.0);
-        long nanos = (long) (nominal.toNanos() * factor);
-        return Duration.ofNanos(Math.max(0, Math.min(nanos, policy.maxBackoff().toNanos())));
     }
 }

@@ -1,9 +1,9 @@
 package dev.agentjobs.internal.http;
 
+import dev.agentjobs.api.AccessDeniedException;
 import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.ApiCall;
 import dev.agentjobs.api.ApiKey;
-import dev.agentjobs.api.ForbiddenException;
 import dev.agentjobs.api.InvalidRequestException;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.MalformedResponseException;
@@ -11,7 +11,6 @@ import dev.agentjobs.api.OutcomeUnknownException;
 import dev.agentjobs.api.RateLimitedException;
 import dev.agentjobs.api.ServerErrorException;
 import dev.agentjobs.api.TransportException;
-import dev.agentjobs.api.UnauthorizedException;
 import dev.agentjobs.api.UnexpectedResponseException;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -67,14 +66,13 @@ final class ErrorMapper {
                 : ": redirect to '" + printableLocation(location) + "', not followed";
         String msg = label(call, jobId) + ": HTTP " + status + redirect + (server == null ? "" : ": " + server);
         AgentJobsException typed = switch (status) {
-            case 400 -> new InvalidRequestException(msg, jobId, status, server, null, null);
-            case 401 -> new UnauthorizedException(msg, jobId, status, server, null, null);
-            case 403 -> new ForbiddenException(msg, jobId, status, server, null, null);
-            case 404 -> new JobNotFoundException(msg, jobId, status, server, null, null);
-            case 429 -> new RateLimitedException(msg, jobId, status, server, retryAfter, null);
+            case 400 -> new InvalidRequestException(msg, jobId, server);
+            case 401, 403 -> new AccessDeniedException(msg, jobId, status, server);
+            case 404 -> new JobNotFoundException(msg, jobId, server);
+            case 429 -> new RateLimitedException(msg, jobId, server, retryAfter);
             default -> status >= 500 && status <= 599
-                    ? new ServerErrorException(msg, jobId, status, server, retryAfter, null)
-                    : new UnexpectedResponseException(msg, jobId, status, server, null, null);
+                    ? new ServerErrorException(msg, jobId, status, server, retryAfter)
+                    : new UnexpectedResponseException(msg, jobId, status, server);
         };
         return typed instanceof ServerErrorException ? ambiguousIfWrite(call, typed) : typed;
     }
@@ -82,8 +80,7 @@ final class ErrorMapper {
     /** A 2xx response whose body is not a job, or any body over the size cap. */
     AgentJobsException malformed(ApiCall call, String jobId, int status, String why, Throwable cause) {
         String msg = label(call, jobId) + ": HTTP " + status + ": malformed response: " + why;
-        AgentJobsException typed = new MalformedResponseException(apiKey.redactFrom(msg), jobId, status, null,
-                null, cause);
+        AgentJobsException typed = new MalformedResponseException(apiKey.redactFrom(msg), jobId, status, cause);
         return status >= 200 && status <= 299 ? ambiguousIfWrite(call, typed) : typed;
     }
 
@@ -97,7 +94,7 @@ final class ErrorMapper {
             return known;
         }
         String msg = apiKey.redactFrom(label(call, jobId) + ": " + describe(failure));
-        AgentJobsException typed = new TransportException(msg, jobId, 0, null, null, failure);
+        AgentJobsException typed = new TransportException(msg, jobId, failure);
         return mayHaveReachedServer ? ambiguousIfWrite(call, typed) : typed;
     }
 
@@ -107,8 +104,7 @@ final class ErrorMapper {
         }
         String msg = typed.getMessage() + " (outcome unknown: the request may have reached the server;"
                 + " not retried)";
-        return new OutcomeUnknownException(msg, typed.jobId().orElse(null), typed.httpStatus(),
-                typed.serverMessage().orElse(null), typed.retryAfter().orElse(null), typed);
+        return new OutcomeUnknownException(msg, typed.jobId().orElse(null), typed);
     }
 
     /** {@code GET job 'abc'}, {@code POST job}, {@code POST message to job 'abc'}. */

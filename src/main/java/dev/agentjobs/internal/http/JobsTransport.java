@@ -2,9 +2,9 @@ package dev.agentjobs.internal.http;
 
 import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.AgentJobsListener;
-import dev.agentjobs.api.ClientClosedException;
 import dev.agentjobs.api.ApiCall;
 import dev.agentjobs.api.CallRetryPolicy;
+import dev.agentjobs.api.ClientClosedException;
 import dev.agentjobs.api.Job;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -38,7 +37,7 @@ public final class JobsTransport {
     private final NettyResources netty;
     private final Scheduler scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Sinks.Empty<Void> closing = Sinks.empty();
+    private final ClientScope scope = new ClientScope(this);
     private final Mono<Void> disposal;
 
     public JobsTransport(TransportSettings settings) {
@@ -68,6 +67,16 @@ public final class JobsTransport {
         return call(ApiCall.MESSAGE, jobId, paths.messages(jobId), JobCodec.encodePrompt(prompt), retry);
     }
 
+    /** The settings this transport was built with. */
+    public TransportSettings settings() {
+        return settings;
+    }
+
+    /** What the library's other packages share through this client (see {@link ClientScope}). */
+    public ClientScope scope() {
+        return scope;
+    }
+
     /** The scheduler every delay runs on: the injected one, else the client's own event loop. */
     public Scheduler scheduler() {
         return scheduler;
@@ -78,15 +87,10 @@ public final class JobsTransport {
         return Mono.defer(() -> {
             if (closed.compareAndSet(false, true)) {
                 // Told before the event loop goes: whoever waits on a timer of this client can still end.
-                closing.tryEmitEmpty();
+                scope.close();
             }
             return disposal;
         });
-    }
-
-    /** Completes when {@link #closeLater()} is first called, before the resources are freed. */
-    public Mono<Void> onClose() {
-        return closing.asMono();
     }
 
     public boolean isClosed() {

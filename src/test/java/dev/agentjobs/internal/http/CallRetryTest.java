@@ -37,15 +37,15 @@ class CallRetryTest {
     };
 
     private static TransportException transport() {
-        return new TransportException("t", "j", 0, null, null, null);
+        return new TransportException("t", "j", null);
     }
 
     private static ServerErrorException server(Duration retryAfter) {
-        return new ServerErrorException("s", "j", 503, null, retryAfter, null);
+        return new ServerErrorException("s", "j", 503, null, retryAfter);
     }
 
     private static RateLimitedException rateLimited(Duration retryAfter) {
-        return new RateLimitedException("r", "j", 429, null, retryAfter, null);
+        return new RateLimitedException("r", "j", null, retryAfter);
     }
 
     /** A call whose attempts fail with the given errors in turn and then succeed with "ok". */
@@ -62,8 +62,7 @@ class CallRetryTest {
         AtomicInteger attempts = new AtomicInteger();
         StepVerifier.withVirtualTime(() -> {
                     VirtualTimeScheduler vts = VirtualTimeScheduler.get();
-                    return failing(attempts, transport(), server(null), new MalformedResponseException("m", "j",
-                            200, null, null, null))
+                    return failing(attempts, transport(), server(null), new MalformedResponseException("m", "j", 200, null))
                             .retryWhen(new CallRetry(ApiCall.GET, "j", NO_JITTER, vts, listener));
                 })
                 .expectSubscription()
@@ -103,15 +102,33 @@ class CallRetryTest {
     }
 
     @Test
-    void retryAfterAboveTheMaximumEndsTheCallAtOnce() {
+    void retryAfterAboveTheMaximum_isCutToTheMaximum_notAReasonToFail() {
         AtomicInteger attempts = new AtomicInteger();
         RateLimitedException tooLong = rateLimited(Duration.ofSeconds(61));
         StepVerifier.withVirtualTime(() -> failing(attempts, tooLong)
                         .retryWhen(new CallRetry(ApiCall.GET, "j", NO_JITTER, VirtualTimeScheduler.get(), listener)))
-                .expectErrorSatisfies(e -> assertThat(e).isSameAs(tooLong))
+                .expectSubscription()
+                .expectNoEvent(Duration.ofSeconds(60).minusMillis(1))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext("ok")
+                .expectComplete().verify(TIMEOUT);
+        assertThat(retries).containsExactly("GET j #2 after PT1M");
+    }
+
+    @Test
+    void aServerThatKeepsAskingForTooLong_endsTheCallAtTheAttemptLimit_withItsOwnRetryAfter() {
+        AtomicInteger attempts = new AtomicInteger();
+        RateLimitedException last = rateLimited(Duration.ofHours(2));
+        StepVerifier.withVirtualTime(() -> failing(attempts, rateLimited(Duration.ofHours(2)),
+                        rateLimited(Duration.ofHours(2)), rateLimited(Duration.ofHours(2)), last)
+                        .retryWhen(new CallRetry(ApiCall.GET, "j", NO_JITTER, VirtualTimeScheduler.get(), listener)))
+                .expectSubscription()
+                .thenAwait(Duration.ofMinutes(3))
+                .expectErrorSatisfies(e -> assertThat(e).isSameAs(last)
+                        .satisfies(x -> assertThat(last.retryAfter()).contains(Duration.ofHours(2))))
                 .verify(TIMEOUT);
-        assertThat(attempts).hasValue(1);
-        assertThat(retries).isEmpty();
+        assertThat(attempts).hasValue(4);
+        assertThat(retries).containsExactly("GET j #2 after PT1M", "GET j #3 after PT1M", "GET j #4 after PT1M");
     }
 
     @Test
@@ -128,10 +145,10 @@ class CallRetryTest {
     @Test
     void create_isNeverRetriedAfterAnAmbiguousFailureOrA5xxOrClientError() {
         for (AgentJobsException error : List.of(
-                new OutcomeUnknownException("u", null, 0, null, null, transport()),
+                new OutcomeUnknownException("u", null, transport()),
                 server(Duration.ofSeconds(1)),
-                new MalformedResponseException("m", null, 200, null, null, null),
-                new InvalidRequestException("i", null, 400, null, null, null))) {
+                new MalformedResponseException("m", null, 200, null),
+                new InvalidRequestException("i", null, null))) {
             AtomicInteger attempts = new AtomicInteger();
             StepVerifier.withVirtualTime(() -> failing(attempts, error)
                             .retryWhen(new CallRetry(ApiCall.CREATE, null, NO_JITTER, VirtualTimeScheduler.get(),

@@ -2,10 +2,10 @@ package dev.agentjobs.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.agentjobs.api.AccessDeniedException;
 import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.ApiCall;
 import dev.agentjobs.api.ApiKey;
-import dev.agentjobs.api.ForbiddenException;
 import dev.agentjobs.api.InvalidRequestException;
 import dev.agentjobs.api.JobNotFoundException;
 import dev.agentjobs.api.MalformedResponseException;
@@ -13,7 +13,6 @@ import dev.agentjobs.api.OutcomeUnknownException;
 import dev.agentjobs.api.RateLimitedException;
 import dev.agentjobs.api.ServerErrorException;
 import dev.agentjobs.api.TransportException;
-import dev.agentjobs.api.UnauthorizedException;
 import dev.agentjobs.api.UnexpectedResponseException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
@@ -29,8 +28,8 @@ class ErrorMapperTest {
     @Test
     void mapsEachStatusToItsType() {
         assertThat(mapper.fromStatus(ApiCall.GET, "j", 400, null, null)).isInstanceOf(InvalidRequestException.class);
-        assertThat(mapper.fromStatus(ApiCall.GET, "j", 401, null, null)).isInstanceOf(UnauthorizedException.class);
-        assertThat(mapper.fromStatus(ApiCall.GET, "j", 403, null, null)).isInstanceOf(ForbiddenException.class);
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 401, null, null)).isInstanceOf(AccessDeniedException.class);
+        assertThat(mapper.fromStatus(ApiCall.GET, "j", 403, null, null)).isInstanceOf(AccessDeniedException.class);
         assertThat(mapper.fromStatus(ApiCall.GET, "j", 404, null, null)).isInstanceOf(JobNotFoundException.class);
         assertThat(mapper.fromStatus(ApiCall.GET, "j", 429, null, null)).isInstanceOf(RateLimitedException.class);
         assertThat(mapper.fromStatus(ApiCall.GET, "j", 500, null, null)).isInstanceOf(ServerErrorException.class);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.agentjobs.api.ApiKey;
 import dev.agentjobs.api.Job;
-import dev.agentjobs.api.JobSource;
 import dev.agentjobs.api.JobStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,7 +25,7 @@ class JobCodecTest {
                  "model":"m1","prLink":"https://github.com/o/r/pull/1",
                  "createdAt":"2026-01-02T03:04:05Z","archivedAt":"2026-01-03T00:00:00.5+01:00"}""");
         assertThat(job).isEqualTo(new Job("job_1", JobStatus.COMPLETED,
-                new JobSource("https://github.com/o/r", "main"), "m1", "https://github.com/o/r/pull/1",
+                new Job.Source("https://github.com/o/r", "main"), "m1", "https://github.com/o/r/pull/1",
                 Instant.parse("2026-01-02T03:04:05Z"), Instant.parse("2026-01-02T23:00:00.5Z")));
     }
 

@@ -1,9 +1,7 @@
-package dev.agentjobs.testing;
+package dev.agentjobs.simulator;
 
-import dev.agentjobs.api.CallRetryPolicy;
 import dev.agentjobs.api.Job;
 import dev.agentjobs.api.JobNotFoundException;
-import dev.agentjobs.api.JobSource;
 import dev.agentjobs.api.JobStatus;
 import dev.agentjobs.api.JobsApi;
 import java.time.Duration;
@@ -22,13 +20,33 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * An in-process {@link JobsApi} that answers each GET of a job from a script (a {@link Job} or a
- * {@link Throwable} per poll, the last one repeated) and records when each GET happened on a scheduler's
- * clock. For engine tests under virtual time, where no network may be involved.
+ * An in-process {@link JobsApi} for tests of code built on the watch engine or the fan-out, with no network:
+ * each GET of a job is answered from a script (a {@link Job} or a {@link Throwable} per poll, the last one
+ * repeated), creates and messages from a function, and the time of each GET on a scheduler's clock is
+ * recorded. Pair it with a {@code VirtualTimeScheduler} to check a whole poll schedule in milliseconds.
+ * Thread-safe.
+ *
+ * <pre>{@code
+ * VirtualTimeScheduler time = VirtualTimeScheduler.create();
+ * ScriptedJobsApi api = new ScriptedJobsApi(time)
+ *         .script("job_1", ScriptedJobsApi.job("job_1", JobStatus.ACTIVE),
+ *                 new ServerErrorException("GET job 'job_1': HTTP 503", "job_1", 503, null, null),
+ *                 ScriptedJobsApi.job("job_1", JobStatus.COMPLETED));
+ * JobWatcher watcher = JobWatcher.builder(api).scheduler(time)
+ *         .policy(PollPolicy.fixed(Duration.ofSeconds(5))).build();
+ * StepVerifier.withVirtualTime(() -> watcher.awaitTerminal("job_1"), () -> time, 1)
+ *         .thenAwait(Duration.ofMinutes(1))
+ *         .assertNext(job -> assertThat(job.status()).isEqualTo(JobStatus.COMPLETED))
+ *         .verifyComplete();
+ * assertThat(api.gets("job_1")).isEqualTo(3);
+ * }</pre>
  */
 public final class ScriptedJobsApi implements JobsApi {
 
-    /** A script answer: the GET completes empty, without a job or an error (a broken {@link JobsApi}). */
+    /**
+     * A script answer: the GET completes empty, with neither a job nor an error, as a broken {@link JobsApi}
+     * would; to check that code on top of one copes.
+     */
     public static final Object EMPTY = new Object() {
         @Override
         public String toString() {
@@ -42,11 +60,12 @@ public final class ScriptedJobsApi implements JobsApi {
     private final AtomicInteger creates = new AtomicInteger();
     private final AtomicInteger messages = new AtomicInteger();
     private volatile Function<String, Object> fallback = id -> new JobNotFoundException(
-            "GET job '" + id + "': HTTP 404: job not found", id, 404, "job not found", null, null);
+            "GET job '" + id + "': HTTP 404: job not found", id, "job not found");
     private volatile Function<String, Object> messageAnswer = id -> job(id, JobStatus.ACTIVE);
     private volatile Function<String, Object> createAnswer = id -> job(id, JobStatus.ACTIVE);
     private volatile Duration getLatency = Duration.ZERO;
 
+    /** @param clock whose time stamps each GET (see {@link #getTimes}); also runs {@link #getLatency} */
     public ScriptedJobsApi(Scheduler clock) {
         this.clock = clock;
     }
@@ -56,8 +75,9 @@ public final class ScriptedJobsApi implements JobsApi {
         return job(id, status, null);
     }
 
+    /** A job snapshot with the given status and PR link, created at the epoch. */
     public static Job job(String id, JobStatus status, String prLink) {
-        return new Job(id, status, new JobSource("https://github.com/acme/docs", "main"), "claude",
+        return new Job(id, status, new Job.Source("https://github.com/acme/docs", "main"), "claude",
                 prLink, Instant.EPOCH, null);
     }
 
@@ -101,7 +121,7 @@ public final class ScriptedJobsApi implements JobsApi {
     }
 
     @Override
-    public Mono<Job> get(String jobId, CallRetryPolicy retryPolicy) {
+    public Mono<Job> get(String jobId) {
         return Mono.defer(() -> {
             getTimes.computeIfAbsent(jobId, k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(clock.now(TimeUnit.MILLISECONDS));
@@ -143,18 +163,22 @@ public final class ScriptedJobsApi implements JobsApi {
         return times == null ? List.of() : List.copyOf(times);
     }
 
+    /** How many GETs of {@code jobId} were made. */
     public int gets(String jobId) {
         return getTimes(jobId).size();
     }
 
+    /** How many GETs were made in all. */
     public int totalGets() {
         return getTimes.values().stream().mapToInt(List::size).sum();
     }
 
+    /** How many creates were made. */
     public int creates() {
         return creates.get();
     }
 
+    /** How many follow-up messages were sent. */
     public int messages() {
         return messages.get();
     }

@@ -1,4 +1,4 @@
-package dev.agentjobs.poll;
+package dev.agentjobs.internal;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -11,12 +11,12 @@ import reactor.core.scheduler.Scheduler;
  * A clock that reads a scheduler's time, so events, deadlines and the breaker's open period all follow
  * virtual time in tests (and the same time source as the poll timers otherwise).
  */
-final class SchedulerClock extends Clock {
+public final class SchedulerClock extends Clock {
 
     private final Scheduler scheduler;
     private final ZoneId zone;
 
-    SchedulerClock(Scheduler scheduler) {
+    public SchedulerClock(Scheduler scheduler) {
         this(scheduler, ZoneOffset.UTC);
     }
 

@@ -1,4 +1,4 @@
-package dev.agentjobs.testing;
+package dev.agentjobs.simulator;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link Clock} that moves only when a test says so; safe to read from other threads (an event loop) while
- * the test thread advances it.
+ * the test thread advances it. Give it to the simulator ({@link AgentJobsSimulator.Builder#clock}) to end jobs
+ * without waiting, or to anything else of yours that takes a clock.
  *
  * <pre>{@code
  * MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
@@ -21,6 +22,7 @@ public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
     private final ZoneId zone;
 
+    /** A clock in UTC that reads {@code start} until moved. */
     public MutableClock(Instant start) {
         this(new AtomicReference<>(start), ZoneOffset.UTC);
     }
@@ -35,6 +37,7 @@ public final class MutableClock extends Clock {
         now.updateAndGet(i -> i.plus(d));
     }
 
+    /** Moves the clock to {@code instant}. */
     public void set(Instant instant) {
         now.set(instant);
     }
