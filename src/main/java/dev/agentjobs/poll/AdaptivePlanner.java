@@ -4,21 +4,32 @@ package dev.agentjobs.poll;
  * Plans the next poll of an adaptive policy ({@link PollPolicy#targetLag}) from a job's age: while the model is
  * not ready, a fixed interval of twice the target lag (a job ends on average half an interval before the
  * poll that sees it, so that interval meets the target without knowing anything); once it is, the
- * {@link HazardSchedule} of the model's latest fit, calibrated to the target and clamped to
+ * {@link OptimalSchedule} of the model's fit, calibrated to the target and clamped to
  * [{@link PollPolicy#MIN_INTERVAL}, {@link PollPolicy#maxInterval}].
  *
- * <p>One per watcher. A plan is a volatile read, a logarithm and an array load; the schedule is rebuilt
- * (a few hundred microseconds) by the first plan after the model refits, which it does after 5% more jobs.
- * Two threads may both rebuild after one refit; they build the same schedule.
+ * <p>One per watcher. A plan is a volatile read and a binary search over the schedule's ages. The schedule is
+ * re-planned (a few milliseconds: a dozen dynamic-programming solves) by the first plan after a refit, and only
+ * if the fit moved at least {@value #REPLAN_DISTANCE} (largest CDF difference) from the one it was planned for:
+ * a schedule optimal for a nearby distribution is within a fraction of a percent of the optimum for this one,
+ * and a model that refits every 25 jobs would otherwise re-plan as often whether or not anything changed. A
+ * shift the detector catches moves the fit by far more. Two threads may both re-plan after one refit; they build
+ * the same schedule.
  */
 final class AdaptivePlanner {
+
+    /** How far (largest CDF difference) the fit must move from the planned one before the schedule is re-planned. */
+    static final double REPLAN_DISTANCE = 0.02;
 
     private final DurationModel model;
     private final double targetLagSeconds;
     private final double minSeconds;
     private final double maxSeconds;
     private final long coldGapMillis;
-    private volatile HazardSchedule schedule;
+    private volatile Plan plan;
+
+    /** The schedule in use and the latest fit it was checked against (kept when that fit was close enough). */
+    private record Plan(DurationFit checked, AgeSchedule schedule) {
+    }
 
     AdaptivePlanner(PollPolicy policy, DurationModel model) {
         this.model = model;
@@ -36,18 +47,31 @@ final class AdaptivePlanner {
         if (fit == null) {
             return coldGapMillis;
         }
-        HazardSchedule s = schedule;
-        if (s == null || s.fit() != fit) {
-            s = HazardSchedule.calibrated(fit, targetLagSeconds, minSeconds, maxSeconds);
-            schedule = s;
+        Plan p = plan;
+        if (p == null || p.checked() != fit) {
+            p = replan(p, fit);
+            plan = p;
         }
-        return s.gapMillis(ageMillis);
+        return p.schedule().gapMillis(ageMillis);
+    }
+
+    private Plan replan(Plan previous, DurationFit fit) {
+        if (previous != null && previous.schedule().fit().distance(fit) < REPLAN_DISTANCE) {
+            return new Plan(fit, previous.schedule());
+        }
+        if (model.plansFirstOrder()) {
+            return new Plan(fit, HazardSchedule.calibrated(fit, targetLagSeconds, minSeconds, maxSeconds));
+        }
+        // The previous price is a close first guess: the calibration then brackets it in two solves.
+        double hint = previous != null && previous.schedule() instanceof OptimalSchedule o ? o.price() : 0;
+        return new Plan(fit, OptimalSchedule.calibrated(fit, targetLagSeconds, minSeconds, maxSeconds, hint));
     }
 
     /** The schedule now in use, or null while the model is not ready (for tests and the benchmark). */
-    HazardSchedule schedule() {
+    AgeSchedule schedule() {
         gapMillis(0);
-        return model.fit() == null ? null : schedule;
+        Plan p = plan;
+        return model.fit() == null || p == null ? null : p.schedule();
     }
 
     DurationModel model() {

@@ -160,6 +160,18 @@ final class DurationFit {
         return out;
     }
 
+    /**
+     * The largest difference between the two CDFs (Kolmogorov's distance, taken at the bin edges, where both
+     * are exact; inside a bin both are linear), the mass past everything known included.
+     */
+    double distance(DurationFit other) {
+        double d = 0;
+        for (int k = 1; k < cdfAtEdge.length; k++) {
+            d = Math.max(d, Math.abs(cdfAtEdge[k] - other.cdfAtEdge[k]));
+        }
+        return d;
+    }
+
     /** How many ended jobs this estimate rests on (0 for a known distribution). */
     double endedJobs() {
         return endedJobs;

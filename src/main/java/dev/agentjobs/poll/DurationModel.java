@@ -77,6 +77,8 @@ public final class DurationModel {
     private final double[] scratch = new double[DurationGrid.BINS];
 
     private volatile DurationFit fit;
+    /** Set only on a reference copy (see {@link #firstOrderReference}), before it is shared. */
+    private volatile boolean firstOrderRule;
     /** Watchers whose running jobs count as right-censored in each fit; weak, so a dropped watcher goes. */
     private final List<WeakReference<InFlight>> inFlight = new CopyOnWriteArrayList<>();
 
@@ -128,6 +130,22 @@ public final class DurationModel {
     /** A copy that plans as this model does now and learns nothing more (to compare, or to pin a schedule). */
     public synchronized DurationModel frozenCopy() {
         return new DurationModel(false, ended.clone(), endedJobs, censored.clone(), censoredJobs, fit);
+    }
+
+    /**
+     * A frozen copy that plans with the first-order {@code sqrt(2c / hazard)} rule ({@link HazardSchedule})
+     * instead of the optimum ({@link OptimalSchedule}): the reference the benchmarks measure the optimum
+     * against. Not for use: it needs more requests for the same lag.
+     */
+    DurationModel firstOrderReference() {
+        DurationModel copy = frozenCopy();
+        copy.firstOrderRule = true;
+        return copy;
+    }
+
+    /** Whether an adaptive policy plans with the first-order rule (only a {@link #firstOrderReference}). */
+    boolean plansFirstOrder() {
+        return firstOrderRule;
     }
 
     /** Reads a model {@link #save saved} before. */

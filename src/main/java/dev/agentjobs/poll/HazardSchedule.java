@@ -1,5 +1,7 @@
 package dev.agentjobs.poll;
 
+import java.util.function.DoubleUnaryOperator;
+
 /**
  * The poll interval for each age, planned from a duration distribution: {@code gap(age) = clamp(lambda /
  * sqrt(hazard(age)), min, max)}, with {@code lambda} chosen so the expected detection lag is the target.
@@ -19,8 +21,12 @@ package dev.agentjobs.poll;
  * <p>The tail: past the age that all but {@code 1 / (2n)} of the learned jobs had ended by (n the jobs
  * learned, at least 30), the model knows nothing, and a smoothed tail would claim a rising hazard; there the gap
  * is the cap, so a job older than any seen costs one poll per {@code max}.
+ *
+ * <p>Adaptive policies no longer plan with it: {@link OptimalSchedule}, the optimum this rule approximates, needs
+ * fewer requests for the same lag. It stays as the reference that optimum is measured against (tests, and the
+ * benchmarks' {@code sqrt-true} family through {@link DurationModel#firstOrderReference}).
  */
-final class HazardSchedule {
+final class HazardSchedule implements AgeSchedule {
 
     private static final int MAX_STEPS = 200_000;
 
@@ -86,7 +92,7 @@ final class HazardSchedule {
         return best.expectedLagSeconds <= targetLagSeconds ? best : new HazardSchedule(fit, lo, minSeconds, maxSeconds);
     }
 
-    private static double meanInverseSqrtHazard(DurationFit fit) {
+    static double meanInverseSqrtHazard(DurationFit fit) {
         double sum = 0;
         for (int k = 0; k < DurationGrid.BINS; k++) {
             double h = fit.hazard(k);
@@ -130,20 +136,29 @@ final class HazardSchedule {
      * t(i+1), which costs t(i+1) (F(t(i+1)) - F(t(i))) - (its partial mean over that stretch).
      */
     static double[] evaluate(DurationFit fit, double[] gapSeconds, double maxSeconds) {
-        double t = 0;
-        double cdf = 0;
-        double partial = 0;
+        return evaluate(fit, t -> gapSeconds[DurationGrid.bin(t)], 0, maxSeconds, MAX_STEPS);
+    }
+
+    /**
+     * The same from age {@code fromSeconds} on, every poll at the cap: the polls (weighted by the chance the job
+     * still runs, unconditionally) and the lag of the jobs still running at that age.
+     */
+    static double[] pollAtCap(DurationFit fit, double fromSeconds, double maxSeconds, int maxSteps) {
+        return evaluate(fit, t -> maxSeconds, fromSeconds, maxSeconds, maxSteps);
+    }
+
+    private static double[] evaluate(DurationFit fit, DoubleUnaryOperator gapAt, double fromSeconds,
+                                     double maxSeconds, int maxSteps) {
+        double t = fromSeconds;
+        double cdf = fit.cdf(t);
+        double partial = fit.partialMean(t);
         double polls = 0;
         double lag = 0;
-        int bin = 0;
         double horizon = DurationGrid.horizon();
         // Mass nobody knows where to place (jobs running longer than any that ended) is priced as the tail.
         double placed = 1 - fit.unplaced();
-        for (int step = 0; step < MAX_STEPS && t < horizon && placed - cdf > 1e-7; step++) {
-            while (bin < DurationGrid.BINS - 1 && t >= DurationGrid.upper(bin)) {
-                bin++;
-            }
-            double next = t + gapSeconds[bin];
+        for (int step = 0; step < maxSteps && t < horizon && placed - cdf > 1e-7; step++) {
+            double next = t + gapAt.applyAsDouble(t);
             double nextCdf = fit.cdf(next);
             double nextPartial = fit.partialMean(next);
             polls += 1 - cdf;
@@ -157,13 +172,14 @@ final class HazardSchedule {
         return new double[] {polls, lag};
     }
 
-    /** The planned interval for a job of this age, in milliseconds. */
-    long gapMillis(long ageMillis) {
+    @Override
+    public long gapMillis(long ageMillis) {
         double seconds = ageMillis / 1000.0;
         return seconds >= DurationGrid.horizon() ? maxMillis : gapMillis[DurationGrid.bin(seconds)];
     }
 
-    DurationFit fit() {
+    @Override
+    public DurationFit fit() {
         return fit;
     }
 
@@ -171,13 +187,13 @@ final class HazardSchedule {
         return lambda;
     }
 
-    /** The GETs a job costs on average under this schedule, by the fitted distribution (no jitter, no errors). */
-    double expectedPolls() {
+    @Override
+    public double expectedPolls() {
         return expectedPolls;
     }
 
-    /** The mean detection lag in seconds, by the fitted distribution. */
-    double expectedLagSeconds() {
+    @Override
+    public double expectedLagSeconds() {
         return expectedLagSeconds;
     }
 

@@ -129,4 +129,23 @@ class AdaptivePollingTest {
         }
         assertThat(api.gets).isNotEmpty();
     }
+
+    @Test
+    void submittedJob_isPolledAtTheAgesTheOptimalSchedulePlans_untilItsEnd() {
+        Jobs api = new Jobs();
+        api.endsAt = 200_000;
+        JobWatcher w = watcher(api, PollPolicy.adaptive(Duration.ofSeconds(5)), threeMinuteJobs());
+        w.submit("p").subscribe();
+        vts.advanceTimeBy(Duration.ofMinutes(10));
+        OptimalSchedule s = OptimalSchedule.calibrated(threeMinuteJobs().fit(), 5, 0.1, 30, 0);
+        List<Long> planned = new ArrayList<>();
+        long age = 0;
+        do {
+            age += s.gapMillis(age);
+            planned.add(age);
+        } while (age < api.endsAt);
+        // The first poll of a new job is planned too (no 10 s first-poll delay), and the last one sees the end.
+        assertThat(api.gets).containsExactlyElementsOf(planned);
+        assertThat(api.gets.get(0)).isGreaterThan(25_000);
+    }
 }

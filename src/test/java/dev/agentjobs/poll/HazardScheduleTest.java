@@ -62,19 +62,26 @@ class HazardScheduleTest {
 
     @Test
     void expectedLagAndPolls_matchASimulationOfThePollSequence() {
-        HazardSchedule s = HazardSchedule.calibrated(fit, 5, 0.1, 30);
+        assertMatchesASimulation(HazardSchedule.calibrated(fit, 5, 0.1, 30));
+    }
+
+    /**
+     * Polls 200,000 jobs of the economy's log-normal (median 180 s, sigma 0.6) through the schedule's lookups,
+     * from age 0 to the poll that sees each end: their mean lag and requests are what the schedule predicts.
+     */
+    static void assertMatchesASimulation(AgeSchedule s) {
         Random random = new Random(7);
         double lag = 0;
         double polls = 0;
         int n = 200_000;
         for (int i = 0; i < n; i++) {
             double duration = 180 * Math.exp(0.6 * random.nextGaussian());
-            double t = 0;
+            long t = 0;
             do {
-                t += s.gapMillis(Math.round(t * 1000)) / 1000.0;
+                t += s.gapMillis(t);
                 polls++;
-            } while (t < duration);
-            lag += t - duration;
+            } while (t / 1000.0 < duration);
+            lag += t / 1000.0 - duration;
         }
         assertThat(lag / n).isCloseTo(s.expectedLagSeconds(), within(0.1));
         assertThat(polls / n).isCloseTo(s.expectedPolls(), within(0.2));

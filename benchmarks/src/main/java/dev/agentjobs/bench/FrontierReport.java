@@ -19,10 +19,16 @@ final class FrontierReport {
         StringBuilder md = new StringBuilder("# Economy frontier (issue 11)\n\n");
         md.append("Virtual time, the real engine over an in-process fake, 10,000 jobs per run submitted over 10 "
                 + "minutes, the same seed for every policy (`Frontier` in benchmarks/). GETs are per job; lags are "
-                + "from a job's end to its TERMINAL event. `learned-N`: a model that learned from N jobs of a "
-                + "separate training fleet, frozen; `learned-online`: one model learning from cold over the run. "
-                + "At 13 GETs and at 2.5 s: interpolated between the two sweep points either side (- where the "
-                + "sweep does not reach it). Pareto: no other point has fewer GETs, lower mean and lower p95 lag.\n");
+                + "from a job's end to its TERMINAL event. Adaptive families, all with the policy's maxInterval "
+                + "(30 s unless a section says otherwise) and its 10% jitter: `optimal-true` plans with the "
+                + "dynamic-programming optimum on the workload's true distribution (the reference), `sqrt-true` "
+                + "with the first-order sqrt(2c / hazard) rule on it (what the optimum replaced); `learned-N`: the "
+                + "optimum on a model that learned from N jobs of a separate training fleet, frozen; "
+                + "`learned-online`: one model learning from cold over the run. At 13 GETs and at 2.5 s: "
+                + "interpolated between the two sweep points either side (- where the sweep does not reach it); "
+                + "the sweep has target lags 7 and 7.5 s because the frontier is convex, and a chord from 6 to 8 s "
+                + "overstated the lag at 13 GETs by about 0.15 s. Pareto: no other point has fewer GETs, lower mean "
+                + "and lower p95 lag.\n");
         for (Map.Entry<String, Object> e : all.entrySet()) {
             Map<String, Object> w = (Map<String, Object>) e.getValue();
             md.append("\n## ").append(e.getKey()).append(": ").append(w.get("description")).append("\n\n");
@@ -58,7 +64,8 @@ final class FrontierReport {
     /**
      * The sections that come from other runs, when their files are in {@code dir}: the shift detector's
      * ({@link ShiftDetection}, {@code shift-detection.json}) and the adaptive families with a 60 s cap
-     * ({@code cap60/economy-frontier.json}), and the planning cost measured by JMH ({@code planning-cost.md}).
+     * ({@code cap60/economy-frontier.json}), the learned-200 figures over ten training fleets ({@link TrainingSeeds},
+     * {@code training-seeds.md}), and the planning cost measured by JMH ({@code planning-cost.md}).
      */
     @SuppressWarnings("unchecked")
     static String extras(Path dir) throws IOException {
@@ -85,6 +92,10 @@ final class FrontierReport {
                     }
                 }
             }
+        }
+        Path seeds = dir.resolve("training-seeds.md");
+        if (Files.exists(seeds)) {
+            md.append(Files.readString(seeds));
         }
         Path cost = dir.resolve("planning-cost.md");
         if (Files.exists(cost)) {

@@ -19,9 +19,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * What adaptive polling costs the CPU (issue 11: "cheap per poll, it runs 2,000 times a second at 10k jobs"):
  * a planning call ({@link AdaptivePlanner#gapMillis}, what every successful poll of an adaptive watch runs), the
  * bare schedule lookup under it, one model update (an ended job: spread over its interval, the 500-job discount,
- * the refit every 5% more jobs, amortised), and one schedule rebuild (the calibration a refit triggers, paid by
- * the first plan after it). In the package of the classes it measures, which are package-private; the
- * benchmarks module runs on the class path, so the split package is harmless.
+ * the refit every 5% more jobs, amortised), one re-plan (the optimal schedule's calibration, paid by the first
+ * plan after a refit that moved the fit, warm from the previous price or cold), the first-order schedule's
+ * calibration it replaced, and the check of a refit that does not move the fit enough to re-plan. In the
+ * package of the classes it measures, which are package-private; the benchmarks module runs on the class path,
+ * so the split package is harmless.
  *
  * <pre>
  * java -cp target/classes:$(cat target/classpath.txt) org.openjdk.jmh.Main PlanningCost
@@ -39,7 +41,9 @@ public class PlanningCost {
 
     private DurationModel model;
     private AdaptivePlanner planner;
-    private HazardSchedule schedule;
+    private AgeSchedule schedule;
+    private DurationFit nearbyFit;
+    private double price;
     private long[] ages;
     private long[] durations;
     private int next;
@@ -59,6 +63,15 @@ public class PlanningCost {
         }
         planner = new AdaptivePlanner(PollPolicy.adaptive(Duration.ofSeconds(5)), model);
         schedule = planner.schedule();
+        price = ((OptimalSchedule) schedule).price();
+        // The next refit's fit: 25 more jobs, as the model refits at its 500-job memory.
+        DurationModel more = DurationModel.fromJson(model.toJson());
+        for (int i = 2_000; i < 2_025; i++) {
+            long d = durations[i & (AGES - 1)];
+            long running = d / 5_000 * 5_000;
+            more.observeEnded(running, running + 5_000);
+        }
+        nearbyFit = more.fit();
     }
 
     private void learn(int i) {
@@ -85,9 +98,30 @@ public class PlanningCost {
         learn(next++);
     }
 
-    /** One schedule rebuild for a new fit (calibration by bisection), as the first plan after a refit pays. */
+    /**
+     * One re-plan for a new fit, as the first plan after a refit that moved the fit pays: the optimal schedule,
+     * calibrated from the previous price (the planner's case).
+     */
     @Benchmark
-    public HazardSchedule scheduleRebuild() {
-        return HazardSchedule.calibrated(model.fit(), 5, 0.1, 30);
+    public AgeSchedule scheduleRebuild() {
+        return OptimalSchedule.calibrated(nearbyFit, 5, 0.1, 30, price);
+    }
+
+    /** The same without a previous price (a planner's first plan, or a model just loaded). */
+    @Benchmark
+    public AgeSchedule scheduleRebuildCold() {
+        return OptimalSchedule.calibrated(nearbyFit, 5, 0.1, 30, 0);
+    }
+
+    /** The first-order schedule's calibration, which the optimum replaced, for comparison. */
+    @Benchmark
+    public AgeSchedule firstOrderRebuild() {
+        return HazardSchedule.calibrated(nearbyFit, 5, 0.1, 30);
+    }
+
+    /** What a refit costs the first plan after it when the fit moved too little to re-plan. */
+    @Benchmark
+    public double replanCheck() {
+        return schedule.fit().distance(nearbyFit);
     }
 }
