@@ -24,7 +24,7 @@ import reactor.core.scheduler.Scheduler;
 public final class FanOutOptions {
 
     /** Creates on the wire at once unless {@link Builder#createsInFlight} says otherwise. */
-    public static final int DEFAULT_CREATES_IN_FLIGHT = 32;
+    public static final int DEFAULT_CREATES_IN_FLIGHT = 4;
 
     private final String project;
     private final CreateRate createRate;
@@ -191,8 +191,9 @@ public final class FanOutOptions {
          * by default. It is also the most prompts a crash ({@code kill -9}, power loss) can leave {@code IN_DOUBT}:
          * their POST may have left. Under the default create budget (100 an hour) creates are spaced so far apart
          * that about one is ever on the wire; the bound matters when the budget is raised or {@code none}, where
-         * more creates in flight share each synced ledger commit (less CPU per prompt) and finish sooner. Set 1 for
-         * the smallest in-doubt window.
+         * more creates in flight share each synced ledger commit (with SQLite, 1.18x the in-memory ledger's CPU per
+         * prompt at 32 against about 1.3x at 4) and finish sooner, at the price of more prompts to decide on after
+         * a crash. Set 1 for the smallest in-doubt window.
          */
         public Builder createsInFlight(int value) {
             if (value < 1 || value > 64) {
