@@ -277,6 +277,29 @@ class AgentJobsClientLoopbackTest {
     }
 
     @Test
+    void close_whileACreateWaitsToBeRetried_failsItAsClosed_insteadOfLeavingItHanging() throws Exception {
+        CountDownLatch retryScheduled = new CountDownLatch(1);
+        AgentJobsClient client = client(builder().retryPolicy(CallRetryPolicy.defaults())
+                .listener(new AgentJobsListener() {
+                    @Override
+                    public void retryScheduled(ApiCall call, String jobId, int attempt, Duration delay,
+                                               Throwable cause) {
+                        retryScheduled.countDown();
+                    }
+                }));
+        sim.enqueue(CallKind.CREATE, SimulatedResponse.respond(429, "{\"error\":\"slow down\"}")
+                .withHeader("Retry-After", "30"));
+        var result = client.create("waits to be retried").toFuture();
+        assertThat(retryScheduled.await(10, TimeUnit.SECONDS)).isTrue();
+
+        client.close();
+
+        assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(ClientClosedException.class)
+                .cause().hasMessageContaining("waited to be retried");
+        assertThat(sim.stats().creates()).as("the 429 proved nothing was created, and nothing was resent").isZero();
+    }
+
+    @Test
     void create_isRetriedOn429HonouringRetryAfterInSeconds_underVirtualTime() throws Exception {
         VirtualTimeScheduler vts = VirtualTimeScheduler.create();
         CountDownLatch retryScheduled = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import dev.agentjobs.api.AgentJobsException;
 import dev.agentjobs.api.AgentJobsListener;
 import dev.agentjobs.api.ApiCall;
 import dev.agentjobs.api.CallRetryPolicy;
+import dev.agentjobs.api.ClientClosedException;
 import dev.agentjobs.api.MalformedResponseException;
 import dev.agentjobs.api.RateLimitedException;
 import dev.agentjobs.api.ServerErrorException;
@@ -39,20 +40,27 @@ final class CallRetry extends Retry {
     private final Scheduler scheduler;
     private final AgentJobsListener listener;
     private final DoubleSupplier random;
+    private final Mono<Void> closing;
 
+    /**
+     * @param closing completes when the client starts closing: a call waiting for its retry then fails with a
+     *                {@link ClientClosedException} instead of waiting on a timer that the closed event loop drops
+     *                without running (which would leave the call hanging for ever)
+     */
     CallRetry(ApiCall call, String jobId, CallRetryPolicy policy, Scheduler scheduler,
-              AgentJobsListener listener, DoubleSupplier random) {
+              AgentJobsListener listener, DoubleSupplier random, Mono<Void> closing) {
         this.call = call;
         this.jobId = jobId;
         this.policy = policy;
         this.scheduler = scheduler;
         this.listener = listener;
         this.random = random;
+        this.closing = closing;
     }
 
     CallRetry(ApiCall call, String jobId, CallRetryPolicy policy, Scheduler scheduler,
-              AgentJobsListener listener) {
-        this(call, jobId, policy, scheduler, listener, () -> ThreadLocalRandom.current().nextDouble());
+              AgentJobsListener listener, Mono<Void> closing) {
+        this(call, jobId, policy, scheduler, listener, () -> ThreadLocalRandom.current().nextDouble(), closing);
     }
 
     @Override
@@ -65,7 +73,9 @@ final class CallRetry extends Retry {
             if (delay == null) {
                 return Mono.error(error);
             }
-            return timer(delay, failedAttempt + 1, error);
+            // A companion that errors ends the call with that error (retryWhen passes it on as it is).
+            return timer(delay, failedAttempt + 1, error).or(closing.then(Mono.error(() -> new ClientClosedException(
+                    "agentjobs client closed while " + ErrorMapper.label(call, jobId) + " waited to be retried"))));
         });
     }
 

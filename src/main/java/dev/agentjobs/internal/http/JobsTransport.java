@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
@@ -40,6 +41,8 @@ public final class JobsTransport {
     private final NettyResources netty;
     private final Scheduler scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
+    // Completes when closing starts, before the event loop goes: what a call waiting to be retried races.
+    private final Sinks.Empty<Void> closing = Sinks.empty();
     private final ClientScope scope = new ClientScope(this);
     private final Mono<Void> disposal;
 
@@ -101,6 +104,7 @@ public final class JobsTransport {
                 // Told before the event loop goes: whoever waits on a timer of this client can still end.
                 scope.close();
                 metrics.close();
+                closing.tryEmitEmpty();
             }
             return disposal;
         });
@@ -120,7 +124,7 @@ public final class JobsTransport {
         // poll. The request carries it (hooks read it with req.currentContextView()), and the listener is called
         // with its ThreadLocals restored (ThreadLocalContext).
         return limiter.limit(Mono.deferContextual(context -> attempt(call, jobId, url, body, context)))
-                .retryWhen(new CallRetry(call, jobId, policy, scheduler, listener));
+                .retryWhen(new CallRetry(call, jobId, policy, scheduler, listener, closing.asMono()));
     }
 
     private Mono<Job> attempt(ApiCall call, String jobId, String url, byte[] body, ContextView context) {

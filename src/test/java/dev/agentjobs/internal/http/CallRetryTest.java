@@ -63,7 +63,7 @@ class CallRetryTest {
         StepVerifier.withVirtualTime(() -> {
                     VirtualTimeScheduler vts = VirtualTimeScheduler.get();
                     return failing(attempts, transport(), server(null), new MalformedResponseException("m", "j", 200, null))
-                            .retryWhen(new CallRetry(ApiCall.GET, "j", NO_JITTER, vts, listener));
+                            .retryWhen(retry(ApiCall.GET, "j", vts));
                 })
                 .expectSubscription()
                 .expectNoEvent(Duration.ofMillis(250 + 500 + 1000 - 1))
@@ -80,7 +80,7 @@ class CallRetryTest {
         AtomicInteger attempts = new AtomicInteger();
         TransportException last = transport();
         StepVerifier.withVirtualTime(() -> failing(attempts, transport(), transport(), transport(), last)
-                        .retryWhen(new CallRetry(ApiCall.GET, "j", NO_JITTER, VirtualTimeScheduler.get(), listener)))
+                        .retryWhen(retry(ApiCall.GET, "j", VirtualTimeScheduler.get())))
                 .thenAwait(Duration.ofSeconds(5))
                 .expectErrorSatisfies(e -> assertThat(e).isSameAs(last))
                 .verify(TIMEOUT);
@@ -92,7 +92,7 @@ class CallRetryTest {
         AtomicInteger attempts = new AtomicInteger();
         StepVerifier.withVirtualTime(() -> failing(attempts, rateLimited(Duration.ofSeconds(30)),
                         server(Duration.ofSeconds(2)))
-                        .retryWhen(new CallRetry(ApiCall.GET, "j", NO_JITTER, VirtualTimeScheduler.get(), listener)))
+                        .retryWhen(retry(ApiCall.GET, "j", VirtualTimeScheduler.get())))
                 .expectSubscription()
                 .expectNoEvent(Duration.ofSeconds(32).minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
@@ -106,7 +106,7 @@ class CallRetryTest {
         AtomicInteger attempts = new AtomicInteger();
         RateLimitedException tooLong = rateLimited(Duration.ofSeconds(61));
         StepVerifier.withVirtualTime(() -> failing(attempts, tooLong)
-                        .retryWhen(new CallRetry(ApiCall.GET, "j", NO_JITTER, VirtualTimeScheduler.get(), listener)))
+                        .retryWhen(retry(ApiCall.GET, "j", VirtualTimeScheduler.get())))
                 .expectSubscription()
                 .expectNoEvent(Duration.ofSeconds(60).minusMillis(1))
                 .thenAwait(Duration.ofMillis(1))
@@ -121,7 +121,7 @@ class CallRetryTest {
         RateLimitedException last = rateLimited(Duration.ofHours(2));
         StepVerifier.withVirtualTime(() -> failing(attempts, rateLimited(Duration.ofHours(2)),
                         rateLimited(Duration.ofHours(2)), rateLimited(Duration.ofHours(2)), last)
-                        .retryWhen(new CallRetry(ApiCall.GET, "j", NO_JITTER, VirtualTimeScheduler.get(), listener)))
+                        .retryWhen(retry(ApiCall.GET, "j", VirtualTimeScheduler.get())))
                 .expectSubscription()
                 .thenAwait(Duration.ofMinutes(3))
                 .expectErrorSatisfies(e -> assertThat(e).isSameAs(last)
@@ -135,7 +135,7 @@ class CallRetryTest {
     void create_isRetriedOn429AndOnTheTransportFailuresTheMapperProvedUnsent() {
         AtomicInteger attempts = new AtomicInteger();
         StepVerifier.withVirtualTime(() -> failing(attempts, rateLimited(Duration.ofSeconds(1)), transport())
-                        .retryWhen(new CallRetry(ApiCall.CREATE, null, NO_JITTER, VirtualTimeScheduler.get(), listener)))
+                        .retryWhen(retry(ApiCall.CREATE, null, VirtualTimeScheduler.get())))
                 .thenAwait(Duration.ofSeconds(2))
                 .expectNext("ok")
                 .expectComplete().verify(TIMEOUT);
@@ -151,8 +151,7 @@ class CallRetryTest {
                 new InvalidRequestException("i", null, null))) {
             AtomicInteger attempts = new AtomicInteger();
             StepVerifier.withVirtualTime(() -> failing(attempts, error)
-                            .retryWhen(new CallRetry(ApiCall.CREATE, null, NO_JITTER, VirtualTimeScheduler.get(),
-                                    listener)))
+                            .retryWhen(retry(ApiCall.CREATE, null, VirtualTimeScheduler.get())))
                     .expectErrorSatisfies(e -> assertThat(e).isSameAs(error))
                     .verify(TIMEOUT);
             assertThat(attempts).as(error.toString()).hasValue(1);
@@ -164,7 +163,7 @@ class CallRetryTest {
     void nonApiErrorsAreNotRetried() {
         AtomicInteger attempts = new AtomicInteger();
         StepVerifier.create(failing(attempts, new IllegalStateException("closed"))
-                        .retryWhen(new CallRetry(ApiCall.GET, "j", NO_JITTER, VirtualTimeScheduler.create(), listener)))
+                        .retryWhen(retry(ApiCall.GET, "j", VirtualTimeScheduler.create())))
                 .expectError(IllegalStateException.class)
                 .verify(TIMEOUT);
         assertThat(attempts).hasValue(1);
@@ -173,8 +172,10 @@ class CallRetryTest {
     @Test
     void jitterStaysWithinItsBandAndTheCap() {
         CallRetryPolicy p = NO_JITTER.jitter(0.5).maxBackoff(Duration.ofMillis(300));
-        CallRetry low = new CallRetry(ApiCall.GET, "j", p, VirtualTimeScheduler.create(), listener, () -> 0.0);
-        CallRetry high = new CallRetry(ApiCall.GET, "j", p, VirtualTimeScheduler.create(), listener, () -> 1.0);
+        CallRetry low = new CallRetry(ApiCall.GET, "j", p, VirtualTimeScheduler.create(), listener, () -> 0.0,
+                Mono.never());
+        CallRetry high = new CallRetry(ApiCall.GET, "j", p, VirtualTimeScheduler.create(), listener, () -> 1.0,
+                Mono.never());
         assertThat(low.delayBeforeRetry(transport(), 1)).isEqualTo(Duration.ofMillis(125));
         assertThat(high.delayBeforeRetry(transport(), 1)).isEqualTo(Duration.ofMillis(300));
         assertThat(low.delayBeforeRetry(transport(), 2)).isEqualTo(Duration.ofMillis(150));
@@ -184,7 +185,12 @@ class CallRetryTest {
     @Test
     void noneMeansOneAttempt() {
         CallRetry none = new CallRetry(ApiCall.GET, "j", CallRetryPolicy.none(), VirtualTimeScheduler.create(),
-                listener);
+                listener, Mono.never());
         assertThat(none.delayBeforeRetry(transport(), 1)).isNull();
+    }
+
+    /** A retry with no jitter whose client never closes. */
+    private CallRetry retry(ApiCall call, String jobId, reactor.core.scheduler.Scheduler scheduler) {
+        return new CallRetry(call, jobId, NO_JITTER, scheduler, listener, Mono.never());
     }
 }
