@@ -314,8 +314,10 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
          * Reactor Netty's own metrics, request hooks. Applied once, at {@link #build()}, before what the client
          * cannot do without, which it therefore cannot undo: requests are never resent by Reactor Netty (a create
          * that may have reached the server is never sent twice), redirects are not followed, this builder's
-         * timeouts and headers hold, and at most {@link #maxConnections} requests are in flight. A wiretap logs the
-         * traffic as text with the API key replaced by {@code [REDACTED]}. The customizer must not swap the pool or
+         * timeouts and headers hold, at most {@link #maxConnections} requests are in flight, and the client speaks
+         * HTTP/1.1 (an HTTP/2 protocol set here is replaced: Reactor Netty's HTTP/2 frame logger would print the
+         * key, and the no-resend rule reads HTTP/1.1's request state). A wiretap logs the traffic as text with the
+         * API key replaced by {@code [REDACTED]}. The customizer must not swap the pool or
          * the event loops (the build fails if it does): lend those with {@link #connectionProvider} and
          * {@link #loopResources}.
          *

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
@@ -92,7 +93,9 @@ final class NettyResources {
      * What the client cannot do without, applied after the customizer so that it cannot undo any of it: no resend
      * behind our back (a POST that may have reached the server is never sent again), no redirect followed, our
      * timeouts, our headers (the key among them), and the hooks that tell how far an attempt got. A wiretap the
-     * customizer turned on was swapped for one that cuts the key out ({@link RedactingWiretap}) just before.
+     * customizer turned on was swapped for one that cuts the key out ({@link RedactingWiretap}) just before. And
+     * HTTP/1.1 only: with HTTP/2 over TLS Reactor Netty adds its own frame logger beside a wiretap, which prints
+     * the decoded {@code authorization} header, and the HPACK-coded bytes would slip past our redaction too.
      */
     private static HttpClient mustKeep(HttpClient c, TransportSettings s) {
         return c.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
@@ -102,6 +105,7 @@ final class NettyResources {
                 // JobsTransport makes that decision itself, for every call, with the listener told.
                 .disableRetry(true)
                 .followRedirect(false)
+                .protocol(HttpProtocol.HTTP11)
                 .headers(h -> h
                         .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + s.apiKey().reveal())
                         .set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)

@@ -6,6 +6,7 @@ import dev.agentjobs.api.ApiKey;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 
 /** The settings the client cannot do without survive whatever the application's customizer sets. */
@@ -42,6 +43,19 @@ class NettyResourcesTest {
             assertThat(netty.getClient().configuration().headers().get("X-App")).isEqualTo("1");
             assertThat(netty.getClient().configuration().loggingHandler())
                     .as("Reactor Netty's wiretap, which would log the key, is swapped for RedactingWiretap").isNull();
+        } finally {
+            netty.disposeLater().block(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void customizerCannotTurnOnHttp2_whoseFrameLoggerWouldPrintTheKeyBesideAWiretap() {
+        NettyResources netty = new NettyResources(settings(http -> http.wiretap(true)
+                .protocol(HttpProtocol.H2, HttpProtocol.HTTP11)));
+        try {
+            for (HttpClient c : new HttpClient[] {netty.getClient(), netty.postClient()}) {
+                assertThat(c.configuration().protocols()).containsExactly(HttpProtocol.HTTP11);
+            }
         } finally {
             netty.disposeLater().block(Duration.ofSeconds(10));
         }
