@@ -347,8 +347,9 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
 
         /**
          * The application's connection pool instead of the client's own. The client never disposes it, and still
-         * sends at most {@link #maxConnections} requests at once, queueing the rest itself; {@link #maxIdleTime}
-         * is then the pool's business.
+         * sends at most {@link #maxConnections} requests at once (or the pool's own {@code maxConnections()} when
+         * that is smaller), queueing the rest itself, so the pool's bounded queue never overflows;
+         * {@link #maxIdleTime} is then the pool's business.
          */
         public Builder connectionProvider(ConnectionProvider value) {
             settings.connectionProvider(value);
@@ -360,7 +361,8 @@ public final class AgentJobsClient implements JobsApi, Disposable, AutoCloseable
          * timers by call and outcome, polls, deferred polls by reason, active watches and subscribers, events by
          * kind and status, job durations, requests in flight and queued, and the circuit breakers through
          * Resilience4j's own binding (see the README's metrics table). Needs micrometer-core and
-         * resilience4j-micrometer on the class path; without this call neither is loaded.
+         * resilience4j-micrometer on the class path ({@link #build()} fails naming the second when it is
+         * missing); without this call neither is loaded.
          */
         public Builder meterRegistry(MeterRegistry registry) {
             settings.meterRegistry(Objects.requireNonNull(registry, "meterRegistry"));

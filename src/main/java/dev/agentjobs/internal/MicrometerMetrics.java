@@ -54,12 +54,31 @@ final class MicrometerMetrics implements Metrics {
         gauge("agentjobs.watches.subscribers", "subscribers of the running poll loops", subscribers::get);
     }
 
-    /** Called through {@link Metrics#micrometer}; {@code meterRegistry} must be a {@link MeterRegistry}. */
+    /** Resilience4j's own binding of breaker state, which {@link #bindBreakers} needs. */
+    static final String BREAKER_BINDING = "io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics";
+
+    /**
+     * Called through {@link Metrics#micrometer}; {@code meterRegistry} must be a {@link MeterRegistry}. Fails here,
+     * at the client's build, when Resilience4j's Micrometer binding is missing, rather than with a
+     * {@code NoClassDefFoundError} at the first watcher (an app with micrometer-core from its framework and no
+     * resilience4j-micrometer).
+     */
     static Metrics create(Object meterRegistry, String projectId) {
         if (!(meterRegistry instanceof MeterRegistry r)) {
             throw new IllegalArgumentException("not a Micrometer MeterRegistry: " + meterRegistry.getClass().getName());
         }
+        requireOnClassPath(BREAKER_BINDING);
         return new MicrometerMetrics(r, projectId);
+    }
+
+    static void requireOnClassPath(String className) {
+        try {
+            Class.forName(className, false, MicrometerMetrics.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("a meter registry was given, but " + className + " is missing: add"
+                    + " io.github.resilience4j:resilience4j-micrometer (the version of resilience4j-circuitbreaker)"
+                    + " beside micrometer-core; agentjobs reports its breakers' state through it", e);
+        }
     }
 
     @Override

@@ -176,4 +176,13 @@ class MicrometerMetricsTest {
         assertThat(registry.find("agentjobs.requests.active").gauge()).isNull();
         assertThat(registry.find("agentjobs.watches.active").gauge()).isNull();
     }
+
+    @Test
+    void breakerBindingMissing_failsAtTheClientsBuild_namingTheArtifactToAdd() {
+        // The binding is on the test class path: the probe is checked against a name that is not.
+        assertThatThrownBy(() -> MicrometerMetrics.requireOnClassPath(MicrometerMetrics.BREAKER_BINDING + "Gone"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("io.github.resilience4j:resilience4j-micrometer");
+        MicrometerMetrics.requireOnClassPath(MicrometerMetrics.BREAKER_BINDING);
+    }
 }

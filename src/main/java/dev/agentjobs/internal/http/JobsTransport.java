@@ -51,7 +51,7 @@ public final class JobsTransport {
         this.listener = settings.listener();
         this.paths = new JobPaths(settings.baseUrl(), settings.projectId());
         this.errors = new ErrorMapper(settings.apiKey(), settings.responseTimeout(), settings.attemptTimeout());
-        this.limiter = new InFlightLimiter(settings.maxConnections());
+        this.limiter = new InFlightLimiter(slots(settings));
         // Only a client given a registry touches Micrometer (MicrometerMetrics is loaded by Metrics.micrometer).
         this.metrics = settings.meterRegistry() == null ? Metrics.NONE
                 : Metrics.micrometer(settings.meterRegistry(), settings.projectId());
@@ -75,6 +75,16 @@ public final class JobsTransport {
     /** {@code POST /v2/agent/{projectId}/job/{id}/message}: resent like a create. */
     public Mono<Job> sendMessage(String jobId, String prompt, CallRetryPolicy retry) {
         return call(ApiCall.MESSAGE, jobId, paths.messages(jobId), JobCodec.encodePrompt(prompt), retry);
+    }
+
+    /**
+     * Requests allowed in flight: {@code maxConnections}, or fewer when a lent pool holds fewer connections. Past
+     * its size a pool queues acquires itself, with its own limit and timeout (two times its size and 45 s by
+     * Reactor Netty's default), and fails what overflows; our queue has neither limit nor timer.
+     */
+    static int slots(TransportSettings settings) {
+        int pool = settings.connectionProvider() == null ? -1 : settings.connectionProvider().maxConnections();
+        return pool > 0 ? Math.min(pool, settings.maxConnections()) : settings.maxConnections();
     }
 
     /** Where requests are counted, and the watchers built on this client count theirs. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.netty.resources.ConnectionProvider;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 class JobsTransportTest {
@@ -68,6 +69,29 @@ class JobsTransportTest {
         String delayed = Mono.delay(Duration.ofMillis(1), transport.scheduler())
                 .map(x -> Thread.currentThread().getName()).block(WAIT);
         assertThat(delayed).isEqualTo(thread);
+    }
+
+    @Test
+    void lentPoolSmallerThanMaxConnections_boundsTheRequestsInFlight_soItsOwnQueueNeverOverflows() {
+        sim = AgentJobsSimulator.builder().apiKey(KEY).build().start();
+        for (int i = 0; i < 8; i++) {
+            sim.putJob("proj", "j" + i, JobState.ACTIVE);
+            sim.enqueue(CallKind.GET, SimulatedResponse.delayed(Duration.ofMillis(200)));
+        }
+        // Two connections and room for one waiting acquire: a fourth request at once would be refused by the pool.
+        ConnectionProvider pool = ConnectionProvider.builder("tiny").maxConnections(2).pendingAcquireMaxCount(1)
+                .build();
+        try {
+            transport = new JobsTransport(TransportSettings.builder().baseUrl(sim.url()).projectId("proj")
+                    .apiKey(ApiKey.of(KEY)).maxConnections(4).connectionProvider(pool).build());
+            List<Job> jobs = Flux.range(0, 8).flatMap(i -> transport.get("j" + i, CallRetryPolicy.none()))
+                    .collectList().block(WAIT);
+            assertThat(jobs).hasSize(8);
+        } finally {
+            transport.closeLater().block(WAIT);
+            transport = null;
+            pool.disposeLater().block(WAIT);
+        }
     }
 
     @Test
