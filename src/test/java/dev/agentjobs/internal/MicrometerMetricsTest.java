@@ -7,6 +7,7 @@ import dev.agentjobs.api.AgentJobsClient;
 import dev.agentjobs.api.ApiKey;
 import dev.agentjobs.api.JobEvent;
 import dev.agentjobs.api.OutcomeUnknownException;
+import dev.agentjobs.internal.http.ClientScope;
 import dev.agentjobs.poll.JobWatcher;
 import dev.agentjobs.poll.PollPolicy;
 import dev.agentjobs.simulator.AgentJobsSimulator;
@@ -184,5 +185,23 @@ class MicrometerMetricsTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("io.github.resilience4j:resilience4j-micrometer");
         MicrometerMetrics.requireOnClassPath(MicrometerMetrics.BREAKER_BINDING);
+    }
+
+    @Test
+    void closedClientsBreaker_leavesTheRegistry_soTheNextClientOfTheProjectShowsItsOwn() {
+        ClientScope.of(client).breaker().transitionToOpenState();
+        assertThat(breakerState("open")).isEqualTo(1);
+        client.close();
+
+        client = AgentJobsClient.builder().baseUrl(sim.baseUrl()).projectId("proj-m").apiKey(ApiKey.of(KEY))
+                .meterRegistry(registry).build();
+        ClientScope.of(client).breaker();
+
+        assertThat(breakerState("closed")).as("the new client's breaker, not the closed one's").isEqualTo(1);
+        assertThat(breakerState("open")).isZero();
+    }
+
+    private double breakerState(String state) {
+        return registry.get("resilience4j.circuitbreaker.state").tags("state", state).gauge().value();
     }
 }

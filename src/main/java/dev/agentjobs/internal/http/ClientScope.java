@@ -139,6 +139,12 @@ public final class ClientScope {
         for (Hook h : closeHooks) {
             h.run();
         }
+        if (shared.get(CircuitBreakerRegistry.class) instanceof CircuitBreakerRegistry registry) {
+            // Resilience4j's Micrometer binding drops a breaker's meters when it leaves its registry: a later client
+            // of the same endpoint and project on the same meter registry then shows its own breaker, not this
+            // closed client's, frozen (Micrometer keeps the first meter registered under an id).
+            registry.getAllCircuitBreakers().forEach(b -> registry.remove(b.getName()));
+        }
     }
 
     /** A registered hook: runs at most once, and leaves the set when it runs or is disposed. */
