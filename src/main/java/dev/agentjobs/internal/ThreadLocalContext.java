@@ -51,9 +51,12 @@ public final class ThreadLocalContext {
 
     private static boolean present() {
         try {
-            Class.forName("io.micrometer.context.ContextSnapshotFactory", false,
+            Class<?> factory = Class.forName("io.micrometer.context.ContextSnapshotFactory", false,
                     ThreadLocalContext.class.getClassLoader());
-            return true;
+            // On the module path this module reads context-propagation only when it was resolved as a module
+            // ("requires static" does not resolve it): loadable but unreadable would throw IllegalAccessError on
+            // the event loop at the first non-empty context.
+            return ThreadLocalContext.class.getModule().canRead(factory.getModule());
         } catch (ClassNotFoundException | LinkageError absent) {
             return false;
         }
