@@ -13,7 +13,10 @@ import reactor.core.publisher.Mono;
  * }</pre>
  *
  * <p>A fake needs no retry logic: a watch polls through {@link #get} with its own schedule and circuit
- * breaker, and when built on a client it polls with a single attempt per poll.
+ * breaker, and when built on a client it polls with a single attempt per poll. A decorator that wraps a client
+ * (to log, say) should poll the same way, through {@code client.get(id, CallRetryPolicy.none())}: through
+ * {@code client.get(id)} each poll would be retried by the client's policy inside the watch's breaker, which then
+ * sees one failure per several attempts, and a poll can stretch by the retries' waits.
  */
 public interface JobsApi {
 
