@@ -1,5 +1,7 @@
 package dev.agentjobs.poll;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 /**
  * Plans the next poll of an adaptive policy ({@link PollPolicy#targetLag}) from a job's age: while the model is
  * not ready, a fixed interval of twice the target lag (a job ends on average half an interval before the
@@ -7,7 +9,9 @@ package dev.agentjobs.poll;
  * {@link OptimalSchedule} of the model's fit, calibrated to the target and clamped to
  * [{@link PollPolicy#MIN_INTERVAL}, {@link PollPolicy#maxInterval}].
  *
- * <p>One per watcher. A plan is a volatile read and a binary search over the schedule's ages. The schedule is
+ * <p>One per watcher; the plan itself lives in the model ({@link DurationModel#planSlot}), shared by every
+ * planner of the same target and clamps, so a watcher made per request does not re-plan. A plan is a volatile
+ * read and a binary search over the schedule's ages. The schedule is
  * re-planned (a few milliseconds: a dozen dynamic-programming solves) by the first plan after a refit, and only
  * if the fit moved at least {@value #REPLAN_DISTANCE} (largest CDF difference) from the one it was planned for:
  * a schedule optimal for a nearby distribution is within a fraction of a percent of the optimum for this one,
@@ -25,10 +29,14 @@ final class AdaptivePlanner {
     private final double minSeconds;
     private final double maxSeconds;
     private final long coldGapMillis;
-    private volatile Plan plan;
+    private final AtomicReference<Plan> plan;
 
     /** The schedule in use and the latest fit it was checked against (kept when that fit was close enough). */
     private record Plan(DurationFit checked, AgeSchedule schedule) {
+    }
+
+    /** What a plan depends on besides the model: planners with equal keys share one. */
+    private record PlanKey(double targetLagSeconds, double minSeconds, double maxSeconds) {
     }
 
     AdaptivePlanner(PollPolicy policy, DurationModel model) {
@@ -39,6 +47,7 @@ final class AdaptivePlanner {
         this.coldGapMillis = Math.min(policy.maxInterval().toMillis(),
                 PollPolicy.pollGapMillis(PollPolicy.plusSaturated(policy.targetLag().toMillis(),
                         policy.targetLag().toMillis())));
+        this.plan = model.planSlot(new PlanKey(targetLagSeconds, minSeconds, maxSeconds));
     }
 
     /** The planned (unjittered) interval before the next poll of a job {@code ageMillis} old. */
@@ -47,10 +56,10 @@ final class AdaptivePlanner {
         if (fit == null) {
             return coldGapMillis;
         }
-        Plan p = plan;
+        Plan p = plan.get();
         if (p == null || p.checked() != fit) {
             p = replan(p, fit);
-            plan = p;
+            plan.set(p);
         }
         return p.schedule().gapMillis(ageMillis);
     }
@@ -70,7 +79,7 @@ final class AdaptivePlanner {
     /** The schedule now in use, or null while the model is not ready (for tests and the benchmark). */
     AgeSchedule schedule() {
         gapMillis(0);
-        Plan p = plan;
+        Plan p = plan.get();
         return model.fit() == null || p == null ? null : p.schedule();
     }
 

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -79,8 +81,20 @@ public final class DurationModel {
     private volatile DurationFit fit;
     /** Set only on a reference copy (see {@link #firstOrderReference}), before it is shared. */
     private volatile boolean firstOrderRule;
+    /**
+     * The schedules planned from this model, one slot per (target lag, clamps) of the adaptive policies that plan
+     * with it: a watcher made per request finds the plan its predecessors made instead of re-planning on the event
+     * loop. Bounded by the distinct adaptive policies used with the model, a handful in practice.
+     */
+    private final ConcurrentHashMap<Object, AtomicReference<?>> plans = new ConcurrentHashMap<>();
     /** Watchers whose running jobs count as right-censored in each fit; weak, so a dropped watcher goes. */
     private final List<WeakReference<InFlight>> inFlight = new CopyOnWriteArrayList<>();
+
+    /** The slot of the plan made for {@code key}, shared by every planner that asks with an equal key. */
+    @SuppressWarnings("unchecked")
+    <T> AtomicReference<T> planSlot(Object key) {
+        return (AtomicReference<T>) plans.computeIfAbsent(key, k -> new AtomicReference<>());
+    }
 
     /** Jobs being watched right now: each ran at least to its last poll's age. */
     interface InFlight {

@@ -55,6 +55,16 @@ class AdaptivePlannerTest {
     }
 
     @Test
+    void plannersOfOneModelAndPolicy_shareOnePlan_soAWatcherPerRequestDoesNotReplan() {
+        DurationModel model = DurationModel.learning();
+        teach(model, 300, 180);
+        AgeSchedule first = new AdaptivePlanner(policy, model).schedule();
+        assertThat(new AdaptivePlanner(policy, model).schedule()).isSameAs(first);
+        assertThat(new AdaptivePlanner(policy.maxInterval(Duration.ofSeconds(60)), model).schedule())
+                .as("other clamps, another plan").isNotSameAs(first);
+    }
+
+    @Test
     void refit_replansOnlyWhenTheFitMovedEnough() {
         DurationModel model = DurationModel.learning();
         teach(model, 400, 180);
