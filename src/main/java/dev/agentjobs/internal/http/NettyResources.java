@@ -6,6 +6,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -97,7 +99,11 @@ final class NettyResources {
      * HTTP/1.1 only: with HTTP/2 over TLS Reactor Netty adds its own frame logger beside a wiretap, which prints
      * the decoded {@code authorization} header, and the HPACK-coded bytes would slip past our redaction too.
      */
-    private static HttpClient mustKeep(HttpClient c, TransportSettings s) {
+    private static HttpClient mustKeep(HttpClient customized, TransportSettings s) {
+        // Set only when the customizer changed it: HttpClient.protocol(...) initialises Reactor Netty's TLS and
+        // HTTP/3 support, which fails on the module path without the optional QUIC module.
+        HttpClient c = List.of(HttpProtocol.HTTP11).equals(Arrays.asList(customized.configuration().protocols()))
+                ? customized : customized.protocol(HttpProtocol.HTTP11);
         return c.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         s.connectTimeout().toMillis()))
                 .responseTimeout(s.responseTimeout())
@@ -105,7 +111,6 @@ final class NettyResources {
                 // JobsTransport makes that decision itself, for every call, with the listener told.
                 .disableRetry(true)
                 .followRedirect(false)
-                .protocol(HttpProtocol.HTTP11)
                 .headers(h -> h
                         .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + s.apiKey().reveal())
                         .set(HttpHeaderNames.ACCEPT, HttpHeaderValues.APPLICATION_JSON)
