@@ -96,7 +96,7 @@ final class FanoutCommand implements Callable<Integer> {
     Integer maxActive;
 
     @Option(names = "--creates-in-flight", paramLabel = "N",
-            description = "Most creates on the wire at once, 1-64 (default: "
+            description = "Most creates on the wire at once, 1-" + FanOutOptions.MAX_CREATES_IN_FLIGHT + " (default: "
                     + FanOutOptions.DEFAULT_CREATES_IN_FLIGHT + "); also the most prompts a crash can leave in doubt.")
     Integer createsInFlight;
 
@@ -151,8 +151,10 @@ final class FanoutCommand implements Callable<Integer> {
         if (maxActive != null && maxActive < 1) {
             throw new UsageException("--max-active must be at least 1, was " + maxActive);
         }
-        if (createsInFlight != null && (createsInFlight < 1 || createsInFlight > 64)) {
-            throw new UsageException("--creates-in-flight must be within 1-64, was " + createsInFlight);
+        // Checked before the ledger opens (nothing made on a bad flag), with FanOutOptions' own bound.
+        if (createsInFlight != null && (createsInFlight < 1 || createsInFlight > FanOutOptions.MAX_CREATES_IN_FLIGHT)) {
+            throw new UsageException("--creates-in-flight must be within 1-" + FanOutOptions.MAX_CREATES_IN_FLIGHT
+                    + ", was " + createsInFlight);
         }
         PromptFile input = PromptFile.check(file);
         Path path = ledgerPath != null ? ledgerPath : defaultLedger(file, connection.simulate);

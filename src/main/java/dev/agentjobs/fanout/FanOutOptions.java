@@ -25,6 +25,8 @@ public final class FanOutOptions {
 
     /** Creates on the wire at once unless {@link Builder#createsInFlight} says otherwise. */
     public static final int DEFAULT_CREATES_IN_FLIGHT = 4;
+    /** The most creates in flight {@link Builder#createsInFlight} accepts. */
+    public static final int MAX_CREATES_IN_FLIGHT = 64;
 
     private final String project;
     private final CreateRate createRate;
@@ -187,8 +189,8 @@ public final class FanOutOptions {
         }
 
         /**
-         * The most creates on the wire at once, within [1, 64]; {@value FanOutOptions#DEFAULT_CREATES_IN_FLIGHT}
-         * by default. It is also the most prompts a crash ({@code kill -9}, power loss) can leave {@code IN_DOUBT}:
+         * The most creates on the wire at once, within [1, {@value FanOutOptions#MAX_CREATES_IN_FLIGHT}];
+         * {@value FanOutOptions#DEFAULT_CREATES_IN_FLIGHT} by default. It is also the most prompts a crash ({@code kill -9}, power loss) can leave {@code IN_DOUBT}:
          * their POST may have left. Under the default create budget (100 an hour) creates are spaced so far apart
          * that about one is ever on the wire; the bound matters when the budget is raised or {@code none}, where
          * more creates in flight share each synced ledger commit (with SQLite, 1.18x the in-memory ledger's CPU per
@@ -196,8 +198,9 @@ public final class FanOutOptions {
          * a crash. Set 1 for the smallest in-doubt window.
          */
         public Builder createsInFlight(int value) {
-            if (value < 1 || value > 64) {
-                throw new IllegalArgumentException("createsInFlight must be within [1, 64], was " + value);
+            if (value < 1 || value > MAX_CREATES_IN_FLIGHT) {
+                throw new IllegalArgumentException("createsInFlight must be within [1, " + MAX_CREATES_IN_FLIGHT
+                        + "], was " + value);
             }
             this.createsInFlight = value;
             return this;
